@@ -1,0 +1,30 @@
+"""Shared fixtures: paths to the bundled samples and to the real recordings in ../shared/speech."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+SAMPLES = REPO / "samples"
+SPEECH = REPO.parent / "shared" / "speech"
+
+
+def speech_manifest() -> list[dict[str, str]]:
+    """Rows of ../shared/speech/manifest.tsv (file, type, transcript, ...)."""
+    with open(SPEECH / "manifest.tsv", encoding="utf-8") as handle:
+        return list(csv.DictReader(handle, delimiter="\t"))
+
+
+@pytest.fixture(scope="session")
+def samples_dir() -> Path:
+    return SAMPLES
+
+
+@pytest.fixture(scope="session")
+def speech_dir() -> Path:
+    if not SPEECH.is_dir():
+        pytest.fail(f"real recordings missing: {SPEECH} (the checkout must sit beside shared/)")
+    return SPEECH
