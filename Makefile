@@ -35,7 +35,7 @@ test: setup
 	$(BIN)/python -m pytest -q -p no:cacheprovider
 
 bench: setup
-	$(BIN)/python -m analyzer.bench --out bench/results.json
+	$(BIN)/python bench/bench.py --out bench/results.json
 
 samples: setup
 	bash samples/make_samples.sh

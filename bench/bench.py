@@ -1,0 +1,103 @@
+"""`make bench`: per-stage wall time, real-time factor, WER and peak memory, written to
+bench/results.json and printed as a table.
+
+Each engine/model runs in its own process so that its peak RSS is its own. Files: the bundled
+samples with speech (reference: the script read) and the real recordings in ../shared/speech
+that have a full reference transcript.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import platform
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+SPEECH = REPO.parent / "shared" / "speech"
+CONFIGS = [("faster-whisper", "base"), ("faster-whisper", "tiny.en"), ("openai-whisper", "base"),
+           ("openai-whisper", "tiny.en")]
+
+
+def bench_files() -> list[tuple[Path, str]]:
+    """(audio path, reference text) for every file the benchmark runs."""
+    files = [(wav, wav.with_suffix(".txt").read_text()) for wav in sorted((REPO / "samples").glob("*.wav"))
+             if wav.with_suffix(".txt").read_text().strip()]
+    with open(SPEECH / "manifest.tsv", encoding="utf-8") as handle:
+        for row in csv.DictReader(handle, delimiter="\t"):
+            if row["type"] in ("read", "spontaneous") and not row["transcript"].startswith(("not given", "see ")):
+                files.append((SPEECH / row["file"], row["transcript"]))
+    return files
+
+
+def run_config(engine: str, model: str) -> dict:
+    """Load, then transcribe every file without the cache; times per stage and per file."""
+    from analyzer.audio import load_audio
+    from analyzer.transcribe import get_engine, transcribe
+    from analyzer.wer import word_error_rate
+
+    started = time.perf_counter()
+    get_engine(engine, model)
+    load_model_s = time.perf_counter() - started
+    rows = []
+    for path, reference in bench_files():
+        t0 = time.perf_counter()
+        audio = load_audio(path)
+        t1 = time.perf_counter()
+        transcript = transcribe(audio, engine=engine, model=model, use_cache=False)
+        t2 = time.perf_counter()
+        rows.append({"file": path.name, "duration_s": audio.duration, "load_s": t1 - t0, "transcribe_s": t2 - t1,
+                     "wer": word_error_rate(reference, transcript.text)})
+    return {"engine": engine, "model": model, "load_model_s": load_model_s, "files": rows,
+            "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
+
+
+def summarise(result: dict) -> dict:
+    files = result["files"]
+    audio_s = sum(f["duration_s"] for f in files)
+    return {
+        "engine": result["engine"], "model": result["model"], "files": len(files), "audio_s": round(audio_s, 1),
+        "load_model_s": round(result["load_model_s"], 2),
+        "load_audio_rtf": round(sum(f["load_s"] for f in files) / audio_s, 4),
+        "transcribe_rtf": round(sum(f["transcribe_s"] for f in files) / audio_s, 3),
+        "mean_wer": round(sum(f["wer"] for f in files) / len(files), 3),
+        "peak_rss_mb": round(result["peak_rss_mb"]),
+    }
+
+
+def print_table(rows: list[dict]) -> None:
+    import pandas as pd
+
+    print(pd.DataFrame(rows).to_string(index=False))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--out", type=Path, default=REPO / "bench" / "results.json")
+    parser.add_argument("--config", help="internal: run one ENGINE:MODEL and print its JSON")
+    args = parser.parse_args()
+    if args.config:
+        print(json.dumps(run_config(*args.config.split(":", 1))))
+        return
+    results = []
+    for engine, model in CONFIGS:
+        print(f"benchmarking {engine} {model} ...", file=sys.stderr, flush=True)
+        out = subprocess.run([sys.executable, __file__, "--config", f"{engine}:{model}"], check=True,
+                             capture_output=True, text=True).stdout
+        results.append(json.loads(out.strip().splitlines()[-1]))
+    summary = [summarise(r) for r in results]
+    machine = {"platform": platform.platform(), "processor": platform.processor() or platform.machine(),
+               "cpus": len(__import__("os").sched_getaffinity(0)), "python": platform.python_version()}
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps({"machine": machine, "asr": summary, "asr_files": results}, indent=2))
+    print_table(summary)
+    print(f"wrote {args.out}")
+
+
+if __name__ == "__main__":
+    main()
