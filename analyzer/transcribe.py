@@ -39,11 +39,13 @@ class DecodeOptions:
     language: str | None = None
     # 1 = greedy decoding (fast on CPU); larger values use beam search
     beam_size: int = 1
-    # no temperature fallback: on repetitive audio (a voicemail said twice, a number repeated)
-    # the compression-ratio check fires on legitimate text and sampling at T > 0 then invents
-    # text (measured: WER 0.82 on jfk.flac x16 with the fallback, 0.00 without); T = 0 also
-    # makes results reproducible across runs and workers
-    temperature: float = 0.0
+    # greedy first; sample at higher temperatures only when a segment's text is a loop
+    temperature: tuple[float, ...] = (0.0, 0.2, 0.4, 0.6, 0.8, 1.0)
+    # gzip ratio above which a segment counts as a repetition loop and is decoded again. Whisper's
+    # default of 2.4 also fires on legitimate repetition (a voicemail said twice in one 30 s window
+    # scores 2.5, three times 3.7) and the resampled text was garbage (WER 0.82 on jfk.flac x16);
+    # a real loop ("x 102 x 102 ...") scores > 10
+    compression_ratio_threshold: float = 4.0
     # never feed the previous segment's text back in: prevents repetition loops
     condition_on_previous_text: bool = False
     # skip silences longer than this (s) when they look like hallucinations
@@ -100,11 +102,15 @@ class FasterWhisperEngine:
         )
 
     def transcribe(self, samples: np.ndarray, options: DecodeOptions) -> tuple[list[Segment], str]:
+        import ctranslate2
+
+        ctranslate2.set_random_seed(0)  # temperature fallback samples: same audio, same words
         raw_segments, info = self.model.transcribe(
             samples,
             language=options.language,
             beam_size=options.beam_size,
-            temperature=options.temperature,
+            temperature=list(options.temperature),
+            compression_ratio_threshold=options.compression_ratio_threshold,
             condition_on_previous_text=options.condition_on_previous_text,
             no_speech_threshold=options.no_speech_threshold,
             hallucination_silence_threshold=options.hallucination_silence_threshold,
@@ -138,11 +144,15 @@ class OpenAIWhisperEngine:
         spans = _speech_spans(samples)
         if not spans:
             return [], options.language or "en"
+        import torch
+
+        torch.manual_seed(0)  # temperature fallback samples: same audio, same words
         clips = [t for span in spans for t in (span["start"] / SAMPLE_RATE, span["end"] / SAMPLE_RATE)]
         result = self.model.transcribe(
             samples,
             language=options.language,
             temperature=options.temperature,
+            compression_ratio_threshold=options.compression_ratio_threshold,
             beam_size=options.beam_size if options.beam_size > 1 else None,
             condition_on_previous_text=options.condition_on_previous_text,
             no_speech_threshold=options.no_speech_threshold,

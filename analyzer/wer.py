@@ -18,9 +18,27 @@ def _normaliser():
     return EnglishTextNormalizer()
 
 
+_DIGIT_WORDS = {"zero": "0", "oh": "0", "one": "1", "two": "2", "three": "3", "four": "4", "five": "5", "six": "6",
+                "seven": "7", "eight": "8", "nine": "9"}
+
+
+def _join_digit_runs(tokens: list[str]) -> list[str]:
+    """"5 5 5 one 2 one 2" and "555 1212" both become "5551212": a phone number is one token."""
+    digits = [t.isdigit() for t in tokens]
+    tokens = [_DIGIT_WORDS.get(t, t) if (i > 0 and digits[i - 1]) or (i + 1 < len(tokens) and digits[i + 1]) else t
+              for i, t in enumerate(tokens)]
+    joined: list[str] = []
+    for token in tokens:
+        if joined and token.isdigit() and joined[-1].isdigit():
+            joined[-1] += token
+        else:
+            joined.append(token)
+    return joined
+
+
 def normalise(text: str) -> str:
     """Text as WER compares it."""
-    return _normaliser()(_ANNOTATION.sub(" ", text))
+    return " ".join(_join_digit_runs(_normaliser()(_ANNOTATION.sub(" ", text)).split()))
 
 
 def word_error_rate(reference: str, hypothesis: str) -> float:

@@ -66,7 +66,7 @@ def test_word_area_in_classic_voicemail_falls_in_the_right_second(samples_dir):
 def test_samples_are_transcribed_close_to_their_scripts(samples_dir, name):
     transcript = transcribe(samples_dir / f"{name}.wav")
     script = (samples_dir / f"{name}.txt").read_text()
-    assert word_error_rate(script, transcript.text) < 0.25
+    assert word_error_rate(script, transcript.text) < 0.2  # measured 0.02-0.15 (synthetic voice)
 
 
 def test_silence_and_noise_give_an_empty_transcript_flagged_no_speech(samples_dir):
