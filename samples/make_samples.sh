@@ -342,20 +342,21 @@ write_mono_json classic_bad_linebreaks 16000 classic_bad_linebreaks \
 #     outcome (number + timeframe), one clear ask, number twice and slowly.
 # ============================================================================
 cat >strong.txt <<'EOF'
-Hi Jordan, this is Chip Stevens with ABC Consulting. I noticed
-you just opened a second office in Denver. Last quarter we
-helped the IT team at Summit Health cut engineering time-to-hire
-from 45 to 18 days. Could we grab fifteen minutes Thursday to
-see if we can do the same for you? My number is 555-1212
+Hi Jordan, this is Chip Stevens with ABC Consulting. Congrats
+on your new Denver office. Your team must be hiring engineers
+fast. Last quarter the IT team at Summit Health cut time-to-hire
+from 45 to 18 days with us. Are you free fifteen minutes Thursday
+to see if your team could do the same? My number is 555-1212
 extension 270. Again, 555-1212 extension 270.
 EOF
 
 CHUNKS=(
   "250|clause|185|60|high|Hi Jordan,|"
   "600|sentence|185|54|high|this is Chip Stevens with ABC Consulting.|"
-  "600|sentence|185|50|high|I noticed you just opened a second office in Denver.|"
-  "600|sentence|180|56|x-high|Last quarter we helped the IT team at Summit Health cut engineering time-to-hire from 45 to 18 days.|Last quarter we helped the IT team at Summit Health cut engineering time to hire from forty five to eighteen days."
-  "600|sentence|180|58|high|Could we grab fifteen minutes Thursday to see if we can do the same for you?|"
+  "500|sentence|185|50|high|Congrats on your new Denver office.|"
+  "600|sentence|185|56|high|Your team must be hiring engineers fast.|"
+  "600|sentence|180|56|x-high|Last quarter the IT team at Summit Health cut time-to-hire from 45 to 18 days with us.|Last quarter the IT team at Summit Health cut time to hire from forty five to eighteen days with us."
+  "600|sentence|180|58|high|Are you free fifteen minutes Thursday to see if your team could do the same?|"
   "250|token|150|50|medium|My number is 555-1212|My number is five five five"
   "600|sentence|150|50|medium|extension 270.|one two one two extension two seven zero."
   "250|clause|150|55|high|Again,|"
@@ -367,7 +368,7 @@ check_tokens strong.txt "$TMP/strong.tsv"
 finish_mono strong 16000 strong 300 500
 WT_JSON=$(word_times_json "$TMP/strong.tsv" 16000 "$VOICE_REP" "$OFFSET" Denver Thursday)
 write_mono_json strong 16000 strong \
-  "Strong voicemail re-take: name + company first, a trigger event about the prospect (new Denver office), a specific outcome with numbers and timeframe (Summit Health: engineering time-to-hire 45 -> 18 days last quarter), one clear ask (15 minutes Thursday), callback number said twice and slowly; natural sentence pauses and pitch variation." \
+  "Strong voicemail re-take: name + company first, a trigger event about the prospect (new Denver office, hiring engineers), a specific peer outcome with numbers and timeframe (Summit Health: time-to-hire 45 -> 18 days last quarter), framed around the listener (you/your), one clear ask (15 minutes Thursday), callback number said twice and slowly; natural sentence pauses and pitch variation." \
   "espeak-ng $VOICE_REP, 180-185 wpm (number 145-150 wpm), pitch 50-60 per sentence, SSML prosody range high/x-high" 300 500 "" "$WT_JSON"
 
 # ============================================================================

@@ -11,6 +11,9 @@ A rule is declared once in a TOML file under ``analyzer/rules/data/``::
     threshold = 180                 # optional; number or string
     source = "..."                  # where the threshold comes from
     why = "..."                     # what it checks and why it matters (``analyzer rules``)
+    example = "..."                 # optional: a line that triggers it
+    [rule.params]                   # optional: settings of the check (phrase lists, windows)
+    kind = "existence"              # phrase rules: existence | substitution | occurrence
 
 Text checks register themselves with :func:`text_check`; audio checks (delivery, pauses)
 build their findings with :meth:`Rule.finding`. Users override thresholds or disable rules
@@ -22,8 +25,10 @@ from __future__ import annotations
 import dataclasses
 import functools
 import tomllib
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from importlib import resources
+from pathlib import Path
 from typing import Any, Callable
 
 from analyzer.datatypes import Finding
@@ -43,6 +48,9 @@ class Rule:
     why: str = ""
     threshold: float | str | None = None
     source: str = ""
+    example: str = ""
+    # settings of the check: phrase lists, windows (treat as read-only; not part of equality)
+    params: Mapping[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
     def finding(self, **evidence: Any) -> Finding:
         """A Finding of this rule; ``message``/``suggestion`` are formatted with the evidence."""
@@ -63,25 +71,52 @@ class Rule:
         )
 
 
-def _read_rule_files() -> list[dict[str, Any]]:
-    entries = []
-    for item in sorted(resources.files("analyzer.rules.data").iterdir(), key=lambda p: p.name):
-        if item.name.endswith(".toml"):
-            entries.extend(tomllib.loads(item.read_text(encoding="utf-8")).get("rule", []))
-    return entries
+def _arrays_as_tuples(value: Any) -> Any:
+    """Parsed TOML with arrays as tuples (hashable pattern lists; tables stay dicts for asdict/JSON)."""
+    if isinstance(value, dict):
+        return {k: _arrays_as_tuples(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return tuple(_arrays_as_tuples(v) for v in value)
+    return value
+
+
+def parse_rules(text: str, origin: str = "<string>") -> list[Rule]:
+    """The rules declared in one TOML document (``[[rule]]`` entries); ``origin`` names it in errors."""
+    names = {f.name for f in dataclasses.fields(Rule)}
+    rules = []
+    for entry in tomllib.loads(text).get("rule", []):
+        unknown = set(entry) - names
+        if unknown:
+            raise ValueError(f"{origin}: rule {entry.get('id')}: unknown keys {sorted(unknown)}")
+        rule = Rule(**{**entry, "params": _arrays_as_tuples(entry.get("params", {}))})
+        if rule.severity not in SEVERITIES:
+            raise ValueError(f"{origin}: rule {rule.id}: severity must be one of {SEVERITIES}")
+        rules.append(rule)
+    return rules
+
+
+def read_rules(path: Path) -> list[Rule]:
+    """The rules declared in a TOML file (a user's phrase pack, say)."""
+    return parse_rules(Path(path).read_text(encoding="utf-8"), str(path))
+
+
+def merge_rules(rules: Mapping[str, Rule], extra: list[Rule]) -> dict[str, Rule]:
+    """``rules`` plus ``extra``; an id declared twice is an error."""
+    merged = dict(rules)
+    for rule in extra:
+        if rule.id in merged:
+            raise ValueError(f"rule {rule.id} is declared twice")
+        merged[rule.id] = rule
+    return merged
 
 
 @functools.lru_cache(maxsize=1)
 def all_rules() -> dict[str, Rule]:
-    """Every declared rule by id, in declaration order."""
+    """Every rule declared in the package's data files, by id, in declaration order."""
     rules: dict[str, Rule] = {}
-    for entry in _read_rule_files():
-        rule = Rule(**entry)
-        if rule.id in rules:
-            raise ValueError(f"rule {rule.id} is declared twice")
-        if rule.severity not in SEVERITIES:
-            raise ValueError(f"rule {rule.id}: severity must be one of {SEVERITIES}")
-        rules[rule.id] = rule
+    for item in sorted(resources.files("analyzer.rules.data").iterdir(), key=lambda p: p.name):
+        if item.name.endswith(".toml"):
+            rules = merge_rules(rules, parse_rules(item.read_text(encoding="utf-8"), item.name))
     return rules
 
 
@@ -90,6 +125,9 @@ def rule(rule_id: str) -> Rule:
     return all_rules()[rule_id]
 
 
+# A text check is called as ``check(doc, rules)``: ``doc`` an analyzer.rules.document.Document,
+# ``rules`` the effective rules by id (user threshold overrides applied); it returns the
+# findings of the rule ids it was registered for.
 TextCheck = Callable[..., list[Finding]]
 TEXT_CHECKS: dict[str, TextCheck] = {}
 
@@ -105,3 +143,10 @@ def text_check(*rule_ids: str) -> Callable[[TextCheck], TextCheck]:
         return func
 
     return register
+
+
+@functools.lru_cache(maxsize=None)
+def cues(filename: str) -> Mapping[str, Any]:
+    """The ``[cues]`` table of a package data file: word lists a check shares between rules."""
+    text = resources.files("analyzer.rules.data").joinpath(filename).read_text(encoding="utf-8")
+    return _arrays_as_tuples(tomllib.loads(text).get("cues", {}))

@@ -1,0 +1,209 @@
+"""Phrase patterns over normalised tokens, matched fuzzily with rapidfuzz.
+
+A pattern is a line of words in normalised form (see ``data/lexicon.toml``)::
+
+    word      the word, or an ASR misspelling of it: same first letter and rapidfuzz
+              ``fuzz.ratio`` >= 85, for words of six letters or more
+    a|b|c     any of these
+    word*     any word that starts with "word" ("touch*": touch, touched, touching)
+    _         any one word
+    #         a number, in digits or spelled out
+    x?        optional (also "a|b?")
+    {name}    the alternatives listed under ``name`` in the vocabulary passed in
+
+Between two consecutive words of a pattern up to ``gap`` other words may be inserted
+("I was *really* hoping to swing by"); a match never crosses a sentence boundary.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+from rapidfuzz import fuzz, process
+
+from analyzer.rules.document import Document, Token
+from analyzer.rules.numbers import is_number_word
+
+# fuzzy matching of whole words: minimum score and minimum word length
+FUZZY_SCORE = 85
+FUZZY_MIN_LETTERS = 6
+# words remembered per slot before the memory is cleared (bounds memory in batch runs)
+_SEEN_LIMIT = 20_000
+_FORM = re.compile(r"[a-z0-9]+\*?|_|#")
+
+
+@dataclass(frozen=True)
+class Slot:
+    """One position of a pattern: the word forms it accepts."""
+
+    forms: tuple[str, ...]
+    optional: bool = False
+    # answers already worked out, by word (matching is pure; this only saves time)
+    _seen: dict[str, bool] = field(default_factory=dict, compare=False, repr=False)
+
+    def accepts(self, word: str) -> bool:
+        if word not in self._seen:
+            if len(self._seen) > _SEEN_LIMIT:
+                self._seen.clear()
+            self._seen[word] = self._decide(word)
+        return self._seen[word]
+
+    def _decide(self, word: str) -> bool:
+        exact, prefixes, fuzzy, anything = _split_forms(self.forms)
+        if anything or word in exact or ("#" in exact and is_number_word(word)):
+            return True
+        if any(word.startswith(stem) or _close(stem, word[: len(stem)]) for stem in prefixes):
+            return True
+        candidates = [f for f in fuzzy.get(word[:1], ()) if abs(len(f) - len(word)) <= len(f) // 3]
+        return bool(candidates) and process.extractOne(
+            word, candidates, scorer=fuzz.ratio, score_cutoff=FUZZY_SCORE
+        ) is not None
+
+
+@functools.lru_cache(maxsize=4096)
+def _split_forms(forms: tuple[str, ...]) -> tuple[frozenset[str], tuple[str, ...], dict[str, tuple[str, ...]], bool]:
+    """A slot's forms sorted for matching: exact words, prefixes, fuzzy candidates by first letter, "_"."""
+    exact = frozenset(f for f in forms if not f.endswith("*"))
+    prefixes = tuple(f[:-1] for f in forms if f.endswith("*"))
+    fuzzy: dict[str, list[str]] = {}
+    for form in exact:
+        if len(form) >= FUZZY_MIN_LETTERS:
+            fuzzy.setdefault(form[0], []).append(form)
+    return exact, prefixes, {k: tuple(v) for k, v in fuzzy.items()}, "_" in exact
+
+
+def _close(form: str, word: str) -> bool:
+    return (
+        len(form) >= FUZZY_MIN_LETTERS
+        and form[0] == word[:1]
+        and fuzz.ratio(form, word) >= FUZZY_SCORE
+    )
+
+
+@dataclass(frozen=True)
+class Pattern:
+    """A compiled pattern: its source line and its slots."""
+
+    text: str
+    slots: tuple[Slot, ...]
+
+
+def compile_pattern(line: str, vocab: Mapping[str, Sequence[str]] | None = None) -> Pattern:
+    """Parse one pattern line; ValueError names the line when it is malformed."""
+    vocab = vocab or {}
+    slots = []
+    for item in line.split():
+        optional = item.endswith("?")
+        forms: list[str] = []
+        for form in item.rstrip("?").split("|"):
+            if form.startswith("{") and form.endswith("}"):
+                if form[1:-1] not in vocab:
+                    raise ValueError(f"pattern {line!r}: unknown list {form}")
+                forms.extend(vocab[form[1:-1]])
+            else:
+                forms.append(form)
+        if not forms or not all(_FORM.fullmatch(f) for f in forms):
+            raise ValueError(f"pattern {line!r}: {item!r} is not lower-case normalised words")
+        slots.append(Slot(tuple(forms), optional))
+    if not any(not s.optional for s in slots):
+        raise ValueError(f"pattern {line!r} has no required word")
+    return Pattern(line, tuple(slots))
+
+
+@functools.lru_cache(maxsize=256)
+def compile_patterns(lines: tuple[str, ...], vocab_items: tuple = ()) -> tuple[Pattern, ...]:
+    """Compile many pattern lines (cached); ``vocab_items`` is ``tuple(vocab.items())``."""
+    vocab = {name: tuple(words) for name, words in vocab_items}
+    return tuple(compile_pattern(line, vocab) for line in lines)
+
+
+@dataclass(frozen=True)
+class Hit:
+    """Where a pattern matched: token indices [first, stop) of a Document."""
+
+    first: int
+    stop: int
+    pattern: str
+
+    def span(self, doc: Document) -> tuple[int, int]:
+        """Character span of the match in the document's text."""
+        return doc.tokens[self.first].start, doc.tokens[self.stop - 1].end
+
+    def overlaps(self, other: "Hit") -> bool:
+        return self.first < other.stop and other.first < self.stop
+
+
+def _match_at(
+    slots: tuple[Slot, ...], k: int, tokens: Sequence[Token], pos: int, gap: int, first: bool, sentence: int
+) -> int | None:
+    """End index of a match of ``slots[k:]`` from ``pos`` on (None when there is none).
+
+    The first slot must match at ``pos`` itself; later ones may skip up to ``gap`` words;
+    every matched word lies in ``sentence``.
+    """
+    if k == len(slots):
+        return pos
+    slot = slots[k]
+    for j in range(pos, min(pos + (1 if first else gap + 1), len(tokens))):
+        if tokens[j].sentence != sentence:
+            break
+        if slot.accepts(tokens[j].text):
+            end = _match_at(slots, k + 1, tokens, j + 1, gap, False, sentence)
+            if end is not None:
+                return end
+    if slot.optional:
+        return _match_at(slots, k + 1, tokens, pos, gap, first, sentence)
+    return None
+
+
+def _positions(tokens: Sequence[Token]) -> dict[str, list[int]]:
+    """Where each distinct word occurs (so a pattern's first word is tested once per word)."""
+    index: dict[str, list[int]] = {}
+    for i, token in enumerate(tokens):
+        index.setdefault(token.text, []).append(i)
+    return index
+
+
+def find(pattern: Pattern, tokens: Sequence[Token], gap: int = 1, index: dict[str, list[int]] | None = None) -> list[Hit]:
+    """Non-overlapping matches of one pattern, left to right (``index``: see _positions)."""
+    head = pattern.slots[0]
+    if head.optional:
+        starts: Iterable[int] = range(len(tokens))
+    else:
+        index = index if index is not None else _positions(tokens)
+        starts = sorted(i for word, where in index.items() if head.accepts(word) for i in where)
+    hits: list[Hit] = []
+    for i in starts:
+        if hits and i < hits[-1].stop:
+            continue
+        stop = _match_at(pattern.slots, 0, tokens, i, gap, True, tokens[i].sentence)
+        if stop is not None and stop > i:
+            hits.append(Hit(i, stop, pattern.text))
+    return hits
+
+
+def find_all(
+    patterns: Iterable[Pattern],
+    tokens: Sequence[Token],
+    *,
+    gap: int = 1,
+    exceptions: Iterable[Pattern] = (),
+) -> list[Hit]:
+    """Matches of any pattern, overlaps merged into the first, minus those an exception covers."""
+    index = _positions(tokens)
+    excluded = [h for p in exceptions for h in find(p, tokens, gap, index)]
+    hits = sorted(
+        (h for p in patterns for h in find(p, tokens, gap, index) if not any(h.overlaps(x) for x in excluded)),
+        key=lambda h: (h.first, -h.stop),
+    )
+    merged: list[Hit] = []
+    for hit in hits:
+        if merged and hit.overlaps(merged[-1]):
+            last = merged[-1]
+            merged[-1] = Hit(last.first, max(last.stop, hit.stop), last.pattern)
+        else:
+            merged.append(hit)
+    return merged
