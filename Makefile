@@ -3,16 +3,17 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
-APT_PACKAGES := espeak-ng sox libsox-fmt-all
+APT_PACKAGES := espeak-ng sox libsox-fmt-all chromium
 SAMPLES := $(wildcard samples/*.wav)
 
 .PHONY: setup system demo test bench eval samples clean
 
 setup: system $(STAMP)
 
-# Debian packages: espeak-ng and sox synthesise the samples and test audio.
+# Debian packages: espeak-ng and sox synthesise the samples and test audio; chromium renders the
+# HTML report in the tests.
 system:
-	@if ! command -v espeak-ng >/dev/null || ! command -v sox >/dev/null; then \
+	@if ! command -v espeak-ng >/dev/null || ! command -v sox >/dev/null || ! command -v chromium >/dev/null; then \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(APT_PACKAGES) >/dev/null; \
 	  else echo "please install: $(APT_PACKAGES) (Debian/Ubuntu: sudo apt-get install $(APT_PACKAGES))"; exit 1; fi; \

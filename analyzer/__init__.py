@@ -12,9 +12,15 @@ from typing import Any
 __version__ = "0.1.0"
 
 _EXPORTS = {
+    "analyze": "analyzer.pipeline",
+    "analyze_text": "analyzer.pipeline",
+    "Scorecard": "analyzer.scorecard",
+    "compare": "analyzer.comparison",
+    "plot_comparison": "analyzer.comparison",
+    "analyze_batch": "analyzer.batch",
+    "summarise": "analyzer.rollup",
     "load_audio": "analyzer.audio",
     "Audio": "analyzer.audio",
-    "transcribe": "analyzer.transcribe",
     "DecodeOptions": "analyzer.transcribe",
     "Word": "analyzer.datatypes",
     "Segment": "analyzer.datatypes",
@@ -33,3 +39,4 @@ def __getattr__(name: str) -> Any:
     if name not in _EXPORTS:
         raise AttributeError(f"module 'analyzer' has no attribute {name!r}")
     return getattr(importlib.import_module(_EXPORTS[name]), name)
+

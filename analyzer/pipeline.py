@@ -51,19 +51,61 @@ def analyze(
     config: Config | None = None,
     engine: str = DEFAULT_ENGINE,
     model: str | None = None,
+    rep_channel: str | None = None,
 ) -> Scorecard:
-    """Score a recorded pitch: what was said (text rules) and how (delivery, pauses)."""
-    from analyzer.delivery import delivery_findings, measure_delivery
+    """Score a recorded pitch: what was said (text rules) and how (delivery, pauses).
+
+    A stereo recording with one party per channel is scored as a call: the rep's opener and
+    delivery, plus the conversation (talk ratio, monologues, questions).
+    """
+    from analyzer.speakers import is_two_party
 
     config = config or load_config()
     audio = audio if isinstance(audio, Audio) else load_audio(audio)
+    if rep_channel is not None or is_two_party(audio):
+        return _analyze_call(audio, config=config, engine=engine, model=model, rep_channel=rep_channel)
     transcript = transcribe(audio, engine=engine, model=model)
     if transcript.no_speech:
-        return build_card(file=audio.path, duration=audio.duration, text="", findings=[rule("audio.no-speech").finding()],
-                          dimensions=(), transcript=transcript)
-    delivery = measure_delivery(audio, transcript, script=read_script(script))
-    text = " ".join(w.word for w in transcript.words)
-    findings = config.apply(check_text(text, words=transcript.words, duration=audio.duration, config=config)
-                            + delivery_findings(delivery))
+        return _no_speech_card(audio, transcript)
+    return _score_speech(audio, transcript, transcript.words, script=read_script(script), config=config,
+                         kind="voicemail")
+
+
+def _no_speech_card(audio: Audio, transcript) -> Scorecard:
+    return build_card(file=audio.path, duration=audio.duration, text="", findings=[rule("audio.no-speech").finding()],
+                      dimensions=(), transcript=transcript)
+
+
+def _score_speech(audio: Audio, transcript, words, *, script: str | None, config: Config, kind: str,
+                  extra_findings: tuple[Finding, ...] = (), extra_dimensions: tuple[str, ...] = (),
+                  **card_fields) -> Scorecard:
+    """Text rules on ``words`` plus delivery of ``audio``; the rep's side only for a call."""
+    from analyzer.delivery import delivery_findings, measure_delivery
+
+    delivery = measure_delivery(audio, transcript, script=script)
+    text = " ".join(w.word for w in words)
+    findings = config.apply(check_text(text, words=words, duration=audio.duration, config=config, kind=kind)
+                            + delivery_findings(delivery) + list(extra_findings))
     return build_card(file=audio.path, duration=audio.duration, text=text, findings=findings,
-                      dimensions=TEXT_DIMENSIONS + AUDIO_DIMENSIONS, transcript=transcript, delivery=delivery)
+                      dimensions=TEXT_DIMENSIONS + AUDIO_DIMENSIONS + extra_dimensions, transcript=transcript,
+                      delivery=delivery, **card_fields)
+
+
+def _analyze_call(audio: Audio, *, config: Config, engine: str, model: str | None,
+                  rep_channel: str | None) -> Scorecard:
+    """Two parties, one per channel: the rep's opener and delivery, and the conversation."""
+    import dataclasses
+
+    from analyzer.conversation import conversation_findings, measure_conversation, opener_words
+    from analyzer.speakers import split_call
+
+    split = split_call(audio, rep_channel=rep_channel)
+    rep = transcribe(split.rep, engine=engine, model=model)
+    prospect = transcribe(split.prospect, engine=engine, model=model)
+    if rep.no_speech:
+        return _no_speech_card(audio, rep)
+    conversation = measure_conversation(split, rep, prospect)
+    card = _score_speech(split.rep, rep, opener_words(conversation), script=None, config=config, kind="opener",
+                         extra_findings=tuple(conversation_findings(conversation, config=config)),
+                         extra_dimensions=("conversation",), conversation=conversation)
+    return dataclasses.replace(card, file=audio.path)

@@ -1,8 +1,10 @@
 """Matplotlib figures a coach would rather look at than read: waveform envelope, pitch contour,
-word timeline and pauses coloured by kind, on one time axis."""
+word timeline and pauses coloured by kind, on one time axis (one scorecard); two takes overlaid
+(:func:`plot_comparison`); a team's grades and most frequent findings (from the batch roll-ups)."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Sequence
 
 import numpy as np
@@ -57,5 +59,184 @@ def plot_recording(
                        title_fontsize=7)
     if title:
         wave_ax.set_title(title)
+    figure.tight_layout()
+    return figure
+
+
+# ------------------------------------------------------------------------------- one scorecard
+
+GRADE_COLOURS = {"A": "#2e7d32", "B": "#7cb342", "C": "#fbc02d", "D": "#ef6c00", "F": "#c62828"}
+BEFORE_COLOUR, AFTER_COLOUR = "#9e9e9e", "#1565c0"
+
+
+def _card_title(card) -> str:
+    return f"{Path(card.file).name}: grade {card.grade} ({card.overall:.0f}/100)"
+
+
+def card_envelope(card) -> tuple[np.ndarray, np.ndarray]:
+    """Times (s) and linear RMS level (0..1, peak 1) of the card's recording, for the level panel.
+
+    From the Delivery's level track when it carries one (``level_db`` on ``contour_times_s``),
+    else measured again from ``card.file`` (:func:`analyzer.prosody.level_db`), else empty.
+    """
+    from analyzer import prosody
+
+    delivery = card.delivery
+    level = getattr(delivery, "level_db", None)
+    if level is not None and len(level) == len(delivery.contour_times_s):
+        times = np.asarray(delivery.contour_times_s, dtype=float)
+    elif Path(card.file).is_file():
+        from analyzer.audio import load_audio
+        from analyzer.errors import AudioError
+
+        try:
+            audio = load_audio(card.file)
+        except AudioError:
+            return np.zeros(0), np.zeros(0)
+        level = prosody.level_db(audio.samples, sr=audio.sample_rate)
+        times = prosody.frame_times(len(level))
+    else:
+        return np.zeros(0), np.zeros(0)
+    amplitude = 10.0 ** (np.asarray(level, dtype=float) / 20.0)
+    peak = amplitude.max(initial=0.0)
+    return times, amplitude / peak if peak > 0 else amplitude
+
+
+def plot_dimensions(card, *, ax=None):
+    """Horizontal bars: the overall score and each dimension's score (0–100)."""
+    import matplotlib.pyplot as plt
+
+    if ax is None:
+        figure, ax = plt.subplots(figsize=(7, 0.45 * (len(card.dimensions) + 1) + 1))
+    else:
+        figure = ax.figure
+    names = ["overall", *card.dimensions]
+    scores = [card.overall, *card.dimensions.values()]
+    ax.barh(names, scores, color=[GRADE_COLOURS.get(card.grade, AFTER_COLOUR)] + [AFTER_COLOUR] * len(card.dimensions))
+    for y, score in enumerate(scores):
+        ax.text(score + 1, y, f"{score:.0f}", va="center", fontsize=8)
+    ax.set_xlim(0, 105)
+    ax.invert_yaxis()
+    ax.set_xlabel("score (0–100)")
+    ax.set_title(_card_title(card))
+    figure.tight_layout()
+    return figure
+
+
+def plot_scorecard(card):
+    """The card's recording: level, pitch contour, words and pauses on one time axis.
+
+    A script (no audio, ``card.delivery`` is None) gets its dimension scores instead.
+    """
+    delivery = card.delivery
+    if delivery is None:
+        return plot_dimensions(card)
+    times, envelope = card_envelope(card)
+    return plot_recording(
+        envelope_times_s=times, envelope=envelope,
+        pitch_times_s=delivery.contour_times_s, pitch_st=delivery.contour_st,
+        words=card.transcript.words if card.transcript is not None else [],
+        pauses=delivery.pauses, title=_card_title(card),
+    )
+
+
+# ------------------------------------------------------------------------------ two scorecards
+
+def _normalised_contour(delivery) -> tuple[np.ndarray, np.ndarray]:
+    """Pitch contour on 0..1 = first to last word (so two takes of different length line up)."""
+    times, st = np.asarray(delivery.contour_times_s, dtype=float), np.asarray(delivery.contour_st, dtype=float)
+    span = delivery.speech_end_s - delivery.speech_start_s
+    if span <= 0 or not len(times):
+        return np.zeros(0), np.zeros(0)
+    keep = (times >= delivery.speech_start_s) & (times <= delivery.speech_end_s)
+    return (times[keep] - delivery.speech_start_s) / span, st[keep]
+
+
+def plot_comparison(before, after, *, labels: tuple[str, str] | None = None):
+    """Two takes overlaid: score bars side by side and, when both have audio, both pitch
+    contours on a time axis normalised to the speech span (0 = first word, 1 = last word).
+
+    ``labels`` default to the two file names (``before`` / ``after`` when they are the same).
+    """
+    import matplotlib.pyplot as plt
+
+    if labels is None:
+        names = Path(before.file).name, Path(after.file).name
+        labels = names if names[0] != names[1] else ("before", "after")
+    with_pitch = before.delivery is not None and after.delivery is not None
+    if with_pitch:
+        figure, (bar_ax, pitch_ax) = plt.subplots(1, 2, figsize=(12, 4.2), width_ratios=[1, 1.6])
+    else:
+        figure, bar_ax = plt.subplots(figsize=(7, 4.2))
+    names = ["overall", *dict.fromkeys([*before.dimensions, *after.dimensions])]
+    y = np.arange(len(names))
+    height = 0.4
+    for offset, card, label, colour in ((-height / 2, before, labels[0], BEFORE_COLOUR),
+                                        (height / 2, after, labels[1], AFTER_COLOUR)):
+        scores = [card.overall if n == "overall" else card.dimensions.get(n, np.nan) for n in names]
+        bar_ax.barh(y + offset, scores, height=height, color=colour, label=f"{label} ({card.grade})")
+        for yy, score in zip(y + offset, scores):
+            if not np.isnan(score):
+                bar_ax.text(score + 1, yy, f"{score:.0f}", va="center", fontsize=7)
+    bar_ax.set_yticks(y, names)
+    bar_ax.set_xlim(0, 110)
+    bar_ax.invert_yaxis()
+    bar_ax.set_xlabel("score (0–100)")
+    bar_ax.legend(loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=2, fontsize=8, frameon=False)
+    if with_pitch:
+        for card, label, colour in ((before, labels[0], BEFORE_COLOUR), (after, labels[1], AFTER_COLOUR)):
+            t, st = _normalised_contour(card.delivery)
+            sd = card.delivery.pitch_sd_st
+            pitch_ax.plot(t, st, "-", linewidth=1.2, color=colour,
+                          label=label + (f" (SD {sd:.1f} st)" if sd is not None else ""))
+        pitch_ax.axhline(0, color="#999", linewidth=0.8)
+        pitch_ax.set_xlim(0, 1)
+        pitch_ax.set_xlabel("share of the message (first word = 0, last word = 1)")
+        pitch_ax.set_ylabel("pitch (st re median)")
+        pitch_ax.legend(loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=2, fontsize=8, frameon=False)
+    figure.tight_layout()
+    return figure
+
+
+# ------------------------------------------------------------------------------------ a team
+
+def plot_grades(grades):
+    """Files per grade, stacked by rep: the ``grades`` table of :func:`analyzer.rollup.summarise`."""
+    import matplotlib.pyplot as plt
+
+    from analyzer.rollup import TEAM
+
+    reps = grades[grades["rep"] != TEAM]
+    letters = [c for c in grades.columns if c != "rep"]
+    figure, ax = plt.subplots(figsize=(6, 3.5))
+    bottom = np.zeros(len(letters))
+    colours = plt.get_cmap("tab10")
+    for index, (_, row) in enumerate(reps.iterrows()):
+        counts = row[letters].to_numpy(dtype=float)
+        ax.bar(letters, counts, bottom=bottom, color=colours(index % 10), label=row["rep"], edgecolor="white")
+        bottom += counts
+    ax.set_xlabel("grade")
+    ax.set_ylabel("files")
+    ax.yaxis.get_major_locator().set_params(integer=True)
+    ax.set_title("Grade distribution")
+    if len(reps):
+        ax.legend(title="rep", fontsize=8, title_fontsize=8)
+    figure.tight_layout()
+    return figure
+
+
+def plot_findings(findings):
+    """Files each rule fired in, most frequent on top: the ``findings`` table of :func:`analyzer.rollup.summarise`."""
+    import matplotlib.pyplot as plt
+
+    figure, ax = plt.subplots(figsize=(7, 0.35 * max(len(findings), 1) + 1.2))
+    ax.barh(list(findings["rule"]), list(findings["files"]), color=AFTER_COLOUR)
+    for y, (files, share) in enumerate(zip(findings["files"], findings["share"])):
+        ax.text(files, y, f" {files} ({share:.0%})", va="center", fontsize=8)
+    ax.invert_yaxis()
+    ax.set_xlabel("files")
+    ax.xaxis.get_major_locator().set_params(integer=True)
+    ax.set_xlim(0, max(list(findings["files"]), default=1) * 1.25)
+    ax.set_title("Most frequent findings")
     figure.tight_layout()
     return figure

@@ -50,7 +50,7 @@ def render_table(cards: list[Scorecard]) -> str:
     for card in cards:
         length = f" · {card.duration:.1f} s" if card.duration is not None else ""
         grade = click.style(f"grade {card.grade} ({card.overall:.0f}/100)", fg=GRADE_COLOURS[card.grade], bold=True)
-        lines = [f"{card.file}{length} · {grade} · {verdict(card)}", ""]
+        lines = [f"{card.file}{length}", f"{grade} · {verdict(card)}", ""]
         lines.append("Fix first:" if card.findings else "Nothing to fix: send it.")
         for number, finding in enumerate(card.top_fixes, start=1):
             lines.append(textwrap.fill(finding.message, WIDTH, initial_indent=f" {number}. ", subsequent_indent="    "))
@@ -162,6 +162,26 @@ def render_html(cards: list[Scorecard]) -> str:
     body = "".join(render_card_html(card, with_plot=True) for card in cards)
     return (f"<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'><title>pitch-analyzer report</title>"
             f"<style>{STYLE}</style></head><body><h1>pitch-analyzer report</h1>{body}</body></html>")
+
+
+def render_delivery(delivery) -> str:
+    """``analyzer delivery`` as a table: pace, pitch, fillers, scripted score, then every pause."""
+    from tabulate import tabulate
+
+    summary = delivery.to_dict()
+    pace, pitch = summary["pace"], summary["pitch"]
+    facts = [
+        ["pace", f"{pace['wpm']} wpm, {pace['syllables_per_s']} syllables/s, articulation {pace['articulation_rate']}"
+                 " syllables/s"],
+        ["pitch", f"median {pitch['median_f0_hz']} Hz, SD {pitch['sd_st']} st, range {pitch['range_st']} st"],
+        ["fillers", f"{len(summary['fillers'])} ({summary['fillers_per_min']} per minute)"],
+        ["scripted", f"{summary['scripted']['score']} (0 spontaneous … 1 read)"],
+        ["pauses", ", ".join(f"{n} {kind}" for kind, n in summary["pause_summary"]["by_kind"].items()) or "none"],
+    ]
+    pauses = [[clock(p["start"]), f"{p['duration']:.2f}", p["kind"], p.get("word_before") or "",
+               p.get("word_after") or ""] for p in summary["pauses"]]
+    return (tabulate(facts, tablefmt="plain") + "\n\n"
+            + tabulate(pauses, headers=["at", "seconds", "kind", "after word", "before word"], tablefmt="simple"))
 
 
 RENDERERS: dict[str, Callable[[list[Scorecard]], str]] = {

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from analyzer import __version__
@@ -31,9 +31,9 @@ class Scorecard:
     transcript: Transcript | None = None
     # the Delivery measured from the audio (None for a script)
     delivery: Any = None
+    # the Conversation of a two-party call (None for a voicemail or a script)
+    conversation: Any = None
     version: str = __version__
-    # pitch contour and audio envelope for plots; not part of the JSON contract
-    signals: Any = field(default=None, repr=False)
 
     @property
     def top_fixes(self) -> tuple[Finding, ...]:
@@ -52,6 +52,7 @@ class Scorecard:
             "text": self.text,
             "transcript": self.transcript.to_dict() if self.transcript else None,
             "delivery": self.delivery.to_dict() if self.delivery is not None else None,
+            "conversation": self.conversation.to_dict() if self.conversation is not None else None,
             "version": self.version,
         }
 

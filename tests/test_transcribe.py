@@ -59,7 +59,8 @@ def test_word_area_in_classic_voicemail_falls_in_the_right_second(samples_dir):
     area = find_word(transcript, "area")
     expected = truth["word_times"]["area"]  # from the synthesis itself, ±0.1 s
     assert int(area.start) == int(expected["start_s"]) == 8  # "falls inside the right second"
-    assert abs(area.start - expected["start_s"]) < 0.2 and abs(area.end - expected["end_s"]) < 0.2
+    # the truth is good to ±0.1 s and Whisper's word timings (cross-attention) to ~±0.2 s
+    assert abs(area.start - expected["start_s"]) < 0.3 and abs(area.end - expected["end_s"]) < 0.3
 
 
 @pytest.mark.parametrize("name", ["classic_bad", "strong", "classic_bad_linebreaks", "rambling"])

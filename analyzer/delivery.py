@@ -1,0 +1,326 @@
+"""Delivery: how the pitch was said. Transcript + prosody -> :class:`Delivery` -> findings.
+
+:func:`measure_delivery` is pure computation over an :class:`~analyzer.audio.Audio` and its
+:class:`~analyzer.datatypes.Transcript` (and optionally the script the rep read from); it
+combines :mod:`analyzer.prosody` (pitch, energy, silences), :mod:`analyzer.pauses` (pauses and
+where they fall), :mod:`analyzer.fillers` (filled pauses), :mod:`analyzer.alignment` (script
+alignment) and :mod:`analyzer.scripted` (scripted-delivery score). :func:`delivery_findings`
+turns a Delivery into findings of the ``delivery.*`` and ``pauses.*`` rules declared in
+``analyzer/rules/data/delivery.toml``.
+
+For a two-party call pass the rep's channel (``audio.channel(i)``), not the mono mix.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from analyzer import prosody as pr
+from analyzer.alignment import align_script, word_tokens
+from analyzer.audio import Audio
+from analyzer.datatypes import Finding, Transcript, Word
+from analyzer.fillers import Filler, find_fillers, is_filler_word
+from analyzer.numbers import NumberSpan, find_numbers
+from analyzer.pauses import Boundary, Pause, find_pauses, script_boundaries
+from analyzer.scripted import Signal, pitch_runs, runs_between, scripted_score, scripted_signals
+from analyzer.syllables import syllable_count
+
+MONOTONE_WINDOW_S = 10.0  # s: window over which pitch spread is measured (Hincks 2005 used ~10 s)
+MONOTONE_HOP_S = 5.0  # s: hop between those windows
+MIN_WINDOW_VOICED_S = 1.0  # s: voiced speech a window needs to count
+MONOTONE_WINDOW_SHARE = 0.75  # share of flat windows for delivery.monotone
+CONTOUR_HOP_S = 0.02  # s: pitch contour kept on Delivery for plots, decimated to this hop
+MIN_WORDS_FOR_PACE = 20  # words needed before too-fast/too-slow can fire
+MIN_SPEECH_FOR_RATE_S = 5.0  # s: speech needed before a per-minute filler rate is given
+MIN_PAUSES_FOR_SHARE = 3  # internal pauses needed for pauses.misplaced
+MIN_EVENTS = 2  # paused line breaks / skipped sentence ends / fillers / mid-phrase pauses to fire
+
+
+@dataclass(frozen=True, eq=False)
+class Delivery:
+    """Everything measured about how the message was spoken (see DESIGN.md)."""
+
+    duration_s: float
+    # first and last word, corrected by the audio's leading/trailing silence
+    speech_start_s: float
+    speech_end_s: float
+    # words (filled pauses excluded; digits count one each, as spoken) and their syllables
+    word_count: int
+    syllable_count: int
+    # words per minute and syllables per second over the speech, pauses included
+    wpm: float | None
+    syllables_per_s: float | None
+    # syllables per second with pauses and filled pauses taken out
+    articulation_rate: float | None
+    pauses: tuple[Pause, ...]
+    fillers: tuple[Filler, ...]
+    fillers_per_min: float | None
+    # pitch: median (Hz), robust SD and 5-95% range in semitones re. the median, voiced seconds
+    median_f0_hz: float | None
+    pitch_sd_st: float | None
+    pitch_range_st: float | None
+    voiced_s: float
+    # robust pitch SD (st) of each 10 s window with enough voiced speech
+    window_sd_st: tuple[float, ...]
+    numbers: tuple[NumberSpan, ...]
+    # scripted-delivery score 0..1 (None when too little could be measured) and its signals
+    scripted: float | None
+    signals: tuple[Signal, ...]
+    # script check (only with a script): share of script tokens heard, and its boundaries as read
+    script_given: bool = False
+    script_coverage: float | None = None
+    boundaries: tuple[Boundary, ...] = ()
+    # pitch contour for plots: times (s) and semitones re. the median (NaN where unvoiced)
+    contour_times_s: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    contour_st: np.ndarray = field(default_factory=lambda: np.zeros(0))
+
+    @property
+    def internal_pauses(self) -> list[Pause]:
+        return [p for p in self.pauses if p.internal]
+
+    @property
+    def mid_phrase_share(self) -> float | None:
+        inner = self.internal_pauses
+        return sum(p.kind == "mid_phrase" for p in inner) / len(inner) if inner else None
+
+    def to_dict(self, *, contour: bool = False) -> dict:
+        """JSON-safe dict (plain floats and lists) of ``analyzer delivery --format json``."""
+        def num(x, digits=3):
+            return None if x is None or (isinstance(x, float) and np.isnan(x)) else round(float(x), digits)
+
+        inner = self.internal_pauses
+        out = {
+            "duration_s": num(self.duration_s),
+            "speech_start_s": num(self.speech_start_s),
+            "speech_end_s": num(self.speech_end_s),
+            "pace": {
+                "words": self.word_count, "syllables": self.syllable_count, "wpm": num(self.wpm, 1),
+                "syllables_per_s": num(self.syllables_per_s, 2), "articulation_rate": num(self.articulation_rate, 2),
+            },
+            "pauses": [p.to_dict() for p in self.pauses],
+            "pause_summary": {
+                "count": len(inner),
+                "total_s": num(sum(p.duration for p in inner)),
+                "mean_s": num(np.mean([p.duration for p in inner]) if inner else None),
+                "per_min": num(len(inner) / ((self.speech_end_s - self.speech_start_s) / 60.0), 2)
+                if self.speech_end_s - self.speech_start_s > 1e-6 else None,
+                "by_kind": {k: sum(p.kind == k for p in self.pauses) for k in sorted({p.kind for p in self.pauses})},
+                "mid_phrase_share": num(self.mid_phrase_share),
+            },
+            "fillers": [f.to_dict() for f in self.fillers],
+            "fillers_per_min": num(self.fillers_per_min, 2),
+            "pitch": {
+                "median_f0_hz": num(self.median_f0_hz, 1), "sd_st": num(self.pitch_sd_st, 2),
+                "range_st": num(self.pitch_range_st, 2), "voiced_s": num(self.voiced_s, 2),
+                "window_sd_st": [num(x, 2) for x in self.window_sd_st],
+            },
+            "numbers": [n.to_dict() for n in self.numbers],
+            "scripted": {"score": num(self.scripted), "signals": [s.to_dict() for s in self.signals]},
+        }
+        if self.script_given:
+            out["script"] = {"coverage": num(self.script_coverage),
+                             "boundaries": [b.to_dict() for b in self.boundaries]}
+        if contour:
+            out["contour"] = {"times_s": [round(float(t), 3) for t in self.contour_times_s],
+                              "st": [None if np.isnan(v) else round(float(v), 2) for v in self.contour_st]}
+        return out
+
+    @classmethod
+    def from_dict(cls, data: dict) -> "Delivery":
+        """The Delivery back from :meth:`to_dict` (values rounded as written; contour if kept)."""
+        pace, pitch, script = data["pace"], data["pitch"], data.get("script")
+        contour = data.get("contour") or {"times_s": [], "st": []}
+        return cls(
+            duration_s=data["duration_s"], speech_start_s=data["speech_start_s"], speech_end_s=data["speech_end_s"],
+            word_count=pace["words"], syllable_count=pace["syllables"], wpm=pace["wpm"],
+            syllables_per_s=pace["syllables_per_s"], articulation_rate=pace["articulation_rate"],
+            pauses=tuple(Pause.from_dict(p) for p in data["pauses"]),
+            fillers=tuple(Filler.from_dict(f) for f in data["fillers"]), fillers_per_min=data["fillers_per_min"],
+            median_f0_hz=pitch["median_f0_hz"], pitch_sd_st=pitch["sd_st"], pitch_range_st=pitch["range_st"],
+            voiced_s=pitch["voiced_s"] or 0.0, window_sd_st=tuple(pitch["window_sd_st"]),
+            numbers=tuple(NumberSpan.from_dict(n) for n in data["numbers"]),
+            scripted=data["scripted"]["score"], signals=tuple(Signal.from_dict(s) for s in data["scripted"]["signals"]),
+            script_given=script is not None, script_coverage=script["coverage"] if script else None,
+            boundaries=tuple(Boundary.from_dict(b) for b in script["boundaries"]) if script else (),
+            contour_times_s=np.asarray(contour["times_s"], dtype=float),
+            contour_st=np.asarray([np.nan if v is None else v for v in contour["st"]], dtype=float),
+        )
+
+
+def _robust_sd(x: np.ndarray) -> float:
+    """Spread of ``x`` from its interquartile range (equals the SD for normal data)."""
+    q1, q3 = np.percentile(x, [25, 75])
+    return float((q3 - q1) / 1.349)
+
+
+def _speech_span(words: list[Word], pauses: list[Pause]) -> tuple[float, float]:
+    start, end = words[0].start, words[-1].end
+    for p in pauses:
+        if p.kind == "lead" and p.end < words[0].end:
+            start = max(start, p.end)
+        if p.kind == "trail" and p.start > words[-1].start:
+            end = min(end, p.start)
+    return start, max(end, start)
+
+
+def _pitch_windows(times: np.ndarray, st: np.ndarray, start: float, end: float) -> list[float]:
+    """Robust SD of the pitch in sliding windows over [start, end]."""
+    if end - start <= MONOTONE_WINDOW_S:
+        edges = [(start, end)]
+    else:
+        edges = [(t, t + MONOTONE_WINDOW_S) for t in np.arange(start, end - MONOTONE_WINDOW_S + 1e-9, MONOTONE_HOP_S)]
+        if edges[-1][1] < end - MONOTONE_HOP_S / 2:
+            edges.append((end - MONOTONE_WINDOW_S, end))
+    out = []
+    for w0, w1 in edges:
+        inside = (times >= w0) & (times < w1) & ~np.isnan(st)
+        if inside.sum() * pr.HOP_S >= MIN_WINDOW_VOICED_S:
+            out.append(_robust_sd(st[inside]))
+    return out
+
+
+def measure_delivery(audio: Audio, transcript: Transcript, *, script: str | None = None) -> Delivery:
+    """Measure pace, pauses, fillers, pitch and the scripted-delivery score of one recording.
+
+    Pure computation (no I/O, about 0.1-0.3 s per minute of audio). ``transcript`` must be of
+    ``audio`` (word timings on its timeline); ``script`` is the text the rep read from, if any,
+    which turns on the script-aligned pause checks.
+    """
+    p = pr.analyze(audio.samples, sr=audio.sample_rate)
+    words = [w for w in transcript.words if w.word.strip()]
+    alignment = align_script(script, [w.word for w in words]) if script and script.strip() and words else None
+    pauses = find_pauses(p.silences_s, words, alignment=alignment)
+    fillers = find_fillers(p, words)
+    content = [w for w in words if not is_filler_word(w.word)]
+    tokens, _ = word_tokens([w.word for w in content], sentences=False) if content else ([], [])
+    n_words = len(tokens)
+    n_syllables = sum(syllable_count(t.text) for t in tokens)
+
+    start, end = _speech_span(words, pauses) if words else (0.0, 0.0)
+    span = end - start
+    inner = [x for x in pauses if x.internal]
+    pause_time = sum(x.duration for x in inner)
+    # sounding time only: a transcribed filler's timing can stretch over a silent pause
+    filler_time = sum(pr.sounding_time(f.start, f.end, p.silences_s) for f in fillers)
+    speaking = span - pause_time - filler_time
+    wpm = n_words / span * 60.0 if span >= 1.0 and n_words else None
+    syl_rate = n_syllables / span if span >= 1.0 and n_words else None
+    articulation = n_syllables / speaking if speaking >= 0.5 and n_words else None
+    fillers_per_min = len(fillers) / span * 60.0 if span >= MIN_SPEECH_FOR_RATE_S else None
+
+    st = p.pitch_st
+    in_speech = (p.times_s >= start) & (p.times_s <= end)
+    voiced = in_speech & ~np.isnan(st)
+    has_pitch = voiced.sum() * pr.HOP_S >= MIN_WINDOW_VOICED_S
+    pitch_sd = _robust_sd(st[voiced]) if has_pitch else None
+    pitch_range = float(np.subtract(*np.percentile(st[voiced], [95, 5]))) if has_pitch else None
+    windows = _pitch_windows(p.times_s, st, start, end) if has_pitch else []
+
+    runs = runs_between([(x.start, x.end) for x in inner], start, end) if words else []
+    slopes, resets = pitch_runs(p.times_s, st, runs)
+    run_rates = []
+    centres = np.asarray([pr.sounding_centre(w.start, w.end, p.silences_s) for w in content])
+    for r0, r1 in runs:
+        inside = [w for w, c in zip(content, centres) if r0 <= c < r1]
+        run_tokens, _ = word_tokens([w.word for w in inside], sentences=False) if inside else ([], [])
+        busy = (r1 - r0) - sum(min(f.end, r1) - max(f.start, r0) for f in fillers if f.end > r0 and f.start < r1)
+        if len(run_tokens) >= 3 and busy >= pr.MIN_PAUSE_S:
+            run_rates.append(sum(syllable_count(t.text) for t in run_tokens) / busy)
+    signals = scripted_signals(
+        pause_kinds=[x.kind for x in inner], pause_durations=[x.duration for x in inner],
+        fillers_per_min=fillers_per_min, slopes=slopes, resets=resets, run_rates=run_rates,
+    )
+    keep = np.arange(0, len(p.times_s), max(1, int(round(CONTOUR_HOP_S / pr.HOP_S))))
+    return Delivery(
+        duration_s=audio.duration, speech_start_s=start, speech_end_s=end,
+        word_count=n_words, syllable_count=n_syllables, wpm=wpm, syllables_per_s=syl_rate,
+        articulation_rate=articulation, pauses=tuple(pauses), fillers=tuple(fillers),
+        fillers_per_min=fillers_per_min,
+        median_f0_hz=None if np.isnan(p.median_f0_hz) else p.median_f0_hz,
+        pitch_sd_st=pitch_sd, pitch_range_st=pitch_range, voiced_s=float(voiced.sum() * pr.HOP_S),
+        window_sd_st=tuple(windows),
+        numbers=tuple(find_numbers(content, rest_rate=articulation)),
+        scripted=scripted_score(signals), signals=tuple(signals),
+        script_given=alignment is not None,
+        script_coverage=alignment.coverage if alignment is not None else None,
+        boundaries=tuple(script_boundaries(alignment, words, pauses)) if alignment is not None else (),
+        contour_times_s=p.times_s[keep], contour_st=st[keep],
+    )
+
+
+def delivery_findings(delivery: Delivery) -> list[Finding]:
+    """Findings of the delivery.* and pauses.* rules for one Delivery, in time order per rule."""
+    from analyzer.rules.registry import rule
+
+    d = delivery
+    out: list[Finding] = []
+
+    breaks = [b for b in d.boundaries if b.kind == "line_break"]
+    paused = [b for b in breaks if b.paused]
+    r = rule("pauses.line-break")
+    if len(paused) >= MIN_EVENTS and len(paused) / len(breaks) >= float(r.threshold):
+        for b in paused:
+            out.append(r.finding(
+                value=round(len(paused) / len(breaks), 3), quote=f"{b.word_before} / {b.word_after}",
+                char_start=b.char_start, char_end=b.char_end, start=round(b.start, 3), end=round(b.end, 3),
+                context={"pause_ms": (b.end - b.start) * 1000.0, "paused": len(paused), "total": len(breaks)},
+            ))
+
+    ends = [b for b in d.boundaries if b.kind == "sentence"]
+    skipped = [b for b in ends if not b.paused]
+    r = rule("pauses.skipped-sentence-end")
+    if len(skipped) >= MIN_EVENTS and len(skipped) / len(ends) >= float(r.threshold):
+        for b in skipped:
+            out.append(r.finding(
+                value=round(len(skipped) / len(ends), 3), quote=f"{b.word_before} {b.word_after}",
+                char_start=b.char_start, char_end=b.char_end, start=round(b.start, 3), end=round(b.end, 3),
+                context={"skipped": len(skipped), "total": len(ends)},
+            ))
+
+    inner = d.internal_pauses
+    mid = [x for x in inner if x.kind == "mid_phrase"]
+    r = rule("pauses.misplaced")
+    if len(inner) >= MIN_PAUSES_FOR_SHARE and len(mid) >= MIN_EVENTS and len(mid) / len(inner) >= float(r.threshold):
+        quote = "; ".join(f"\"{x.word_before} | {x.word_after}\"" for x in mid[:3])
+        out.append(r.finding(value=round(len(mid) / len(inner), 3), quote=quote, start=round(mid[0].start, 3),
+                             end=round(mid[0].end, 3), context={"mid": len(mid), "total": len(inner)}))
+
+    r = rule("delivery.fillers")
+    if d.fillers_per_min is not None and len(d.fillers) >= MIN_EVENTS and d.fillers_per_min >= float(r.threshold):
+        said = [f.word for f in d.fillers if f.word]
+        heard = sum(1 for f in d.fillers if not f.word)
+        quote = ", ".join(sorted(set(said)))
+        if heard:
+            quote = (quote + "; " if quote else "") + f"{heard} more heard in the audio only"
+        out.append(r.finding(value=round(d.fillers_per_min, 2), quote=quote, start=round(d.fillers[0].start, 3),
+                             end=round(d.fillers[0].end, 3), context={"count": len(d.fillers)}))
+
+    whole = {"start": round(d.speech_start_s, 3), "end": round(d.speech_end_s, 3)}
+    if d.wpm is not None and d.word_count >= MIN_WORDS_FOR_PACE:
+        fast, slow = rule("delivery.too-fast"), rule("delivery.too-slow")
+        if d.wpm > float(fast.threshold):
+            out.append(fast.finding(value=round(d.wpm, 1), **whole))
+        elif d.wpm < float(slow.threshold):
+            out.append(slow.finding(value=round(d.wpm, 1), **whole))
+
+    r = rule("delivery.monotone")
+    if d.window_sd_st and d.voiced_s >= 3 * MIN_WINDOW_VOICED_S:
+        flat = [sd for sd in d.window_sd_st if sd < float(r.threshold)]
+        if len(flat) / len(d.window_sd_st) >= MONOTONE_WINDOW_SHARE:
+            out.append(r.finding(value=round(float(np.median(d.window_sd_st)), 2), **whole,
+                                 context={"flat": len(flat), "windows": len(d.window_sd_st)}))
+
+    r = rule("delivery.number-rushed")
+    for n in d.numbers:
+        if n.ratio is not None and n.ratio >= float(r.threshold):
+            out.append(r.finding(value=round(n.ratio, 3), quote=n.text, start=round(n.start, 3), end=round(n.end, 3),
+                                 context={"number_rate": n.syllables_per_s,
+                                          "rest_rate": n.syllables_per_s / n.ratio}))
+
+    r = rule("delivery.scripted")
+    if d.scripted is not None and d.scripted >= float(r.threshold):
+        quote = "; ".join(s.note for s in sorted(d.signals, key=lambda s: -s.score * s.weight))
+        out.append(r.finding(value=round(d.scripted, 3), quote=quote, **whole))
+    return out

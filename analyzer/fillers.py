@@ -1,0 +1,158 @@
+"""Filled pauses ("um", "uh"): counted from the transcript and found in the audio.
+
+Whisper often drops filled pauses, and with its VAD on it stretches the neighbouring words over
+them (faster-whisper #901, whisperX #693), so the transcript alone undercounts. In the audio a
+filled pause is a sustained, voiced, spectrally steady (vowel- or nasal-like) stretch with a
+level or gently falling pitch (O'Shaughnessy 1992, "Recognition of hesitations in spontaneous
+speech", ICASSP: filled pauses have flat or falling, low F0, and last about 300-450 ms at
+syntactic boundaries). :func:`find_fillers` takes such stretches of at least ``MIN_FILLED_S`` and
+keeps those the transcript does not account for: inside a gap between words, or inside a word
+that lasts far longer than its syllables need.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from analyzer.datatypes import Word
+from analyzer.prosody import HOP_S, Prosody, runs, sounding_centre, sounding_time
+from analyzer.syllables import syllable_count
+
+# filled-pause spellings Whisper and human transcribers use
+FILLED_PAUSE_WORDS = frozenset({
+    "um", "umm", "ummm", "uh", "uhh", "uhhh", "uhm", "er", "erm", "ah", "ahh", "eh", "hmm", "hm", "mm", "mmm",
+})
+MIN_FILLED_S = 0.25  # s: shortest filled pause counted (the same floor as silent pauses)
+MAX_FLUX_DB = 1.6  # dB/10 ms: spectral change of a held vowel; running speech is 2-6 dB
+MAX_PITCH_RESID_ST = 0.6  # st: pitch wobble around a straight line through the stretch
+MAX_PITCH_SLOPE_ST_S = 15.0  # st/s: steeper glides are intonation on a word, not a filler
+MIN_VOICED_SHARE = 0.6  # of the stretch's frames with a pitch
+BRIDGE_S = 0.04  # s: gaps in voicing/steadiness this short do not break a stretch
+WORD_BASE_S = 0.10  # s: expected word duration = base + per syllable (a slow 4 syll/s)
+WORD_PER_SYLLABLE_S = 0.25
+
+
+@dataclass(frozen=True)
+class Filler:
+    """One filled pause."""
+
+    start: float
+    end: float
+    # the filler as transcribed ("um"), or "" when only the audio shows it
+    word: str
+    # "transcript" (the ASR wrote it), "audio" (found in the signal only) or "both"
+    source: str
+
+    @property
+    def duration(self) -> float:
+        return self.end - self.start
+
+    def to_dict(self) -> dict:
+        return {"start": round(float(self.start), 3), "end": round(float(self.end), 3),
+                "duration": round(float(self.duration), 3), "word": self.word, "source": self.source}
+
+    @classmethod
+    def from_dict(cls, data: dict) -> "Filler":
+        return cls(float(data["start"]), float(data["end"]), str(data["word"]), str(data["source"]))
+
+
+def normalise_word(word: str) -> str:
+    """Lower-case letters, digits and apostrophes of an ASR word ("Um," -> "um")."""
+    return "".join(ch for ch in word.lower() if ch.isalnum() or ch == "'")
+
+
+def is_filler_word(word: str) -> bool:
+    """True for a transcribed filled pause ("um", "Uh,", "hmm.")."""
+    return normalise_word(word) in FILLED_PAUSE_WORDS
+
+
+def expected_duration_s(word: str) -> float:
+    """Generous duration of a word spoken slowly, from its syllable count."""
+    tokens = [t for t in normalise_word(word).replace("'", " ").split() if t]
+    syllables = sum(syllable_count(t) for t in tokens) or 1
+    return WORD_BASE_S + WORD_PER_SYLLABLE_S * syllables
+
+
+def _bridge(mask: np.ndarray, frames: int) -> np.ndarray:
+    """Fill False gaps of at most ``frames`` frames that have True on both sides."""
+    mask = mask.copy()
+    for start, stop in runs(~mask):
+        if start > 0 and stop < len(mask) and stop - start <= frames:
+            mask[start:stop] = True
+    return mask
+
+
+def steady_voiced_spans(
+    prosody: Prosody,
+    *,
+    max_flux_db: float = MAX_FLUX_DB,
+    min_duration_s: float = MIN_FILLED_S,
+    max_resid_st: float = MAX_PITCH_RESID_ST,
+) -> np.ndarray:
+    """``(m, 2)`` seconds of voiced, spectrally steady, flat-pitched stretches: filler candidates."""
+    voiced = prosody.voiced
+    steady = _bridge(voiced, int(round(BRIDGE_S / HOP_S))) & (prosody.flux_db <= max_flux_db)
+    steady = _bridge(steady, int(round(BRIDGE_S / HOP_S)))
+    pitch = prosody.pitch_st
+    spans = []
+    for start, stop in runs(steady):
+        if (stop - start) * HOP_S < min_duration_s - 1e-9:
+            continue
+        st = pitch[start:stop]
+        ok = ~np.isnan(st)
+        if ok.mean() < MIN_VOICED_SHARE:
+            continue
+        t = np.arange(stop - start)[ok] * HOP_S
+        slope, offset = np.polyfit(t, st[ok], 1)
+        resid = float(np.std(st[ok] - (slope * t + offset)))
+        if resid <= max_resid_st and abs(slope) <= MAX_PITCH_SLOPE_ST_S:
+            spans.append((start * HOP_S, stop * HOP_S))
+    return np.asarray(spans, dtype=float).reshape(-1, 2)
+
+
+def _overlap(a0: float, a1: float, b0: float, b1: float) -> float:
+    return max(0.0, min(a1, b1) - max(a0, b0))
+
+
+def _slot(t: float, centres: list[float]) -> int:
+    """Number of content words before time ``t``."""
+    return int(np.searchsorted(np.asarray(centres), t, side="right"))
+
+
+def find_fillers(prosody: Prosody, words: list[Word]) -> list[Filler]:
+    """Filled pauses from the transcript's filler words and from the audio, merged, in time order.
+
+    An audio candidate between the same two content words as a transcribed filler confirms it
+    (source "both", the audio's timing kept; ASR filler timings drift by up to a second).
+    Otherwise it counts when at least ``MIN_FILLED_S`` of it is left over after each word it
+    overlaps is granted what its expected duration still needs beyond the word's own sounding
+    time outside the candidate: it sits in a gap, or in a word Whisper stretched over a filler
+    it dropped (or wrote as "a").
+    """
+    silences = prosody.silences_s
+    found = [Filler(w.start, w.end, normalise_word(w.word), "transcript") for w in words if is_filler_word(w.word)]
+    content = [w for w in words if not is_filler_word(w.word)]
+    centres = [sounding_centre(w.start, w.end, silences) for w in content]
+    filler_slots = [_slot(sounding_centre(f.start, f.end, silences), centres) for f in found]
+    confirmed: set[int] = set()
+    audio_only: list[Filler] = []
+    for start, end in steady_voiced_spans(prosody):
+        slot = _slot((start + end) / 2.0, centres)
+        match = next((i for i, s in enumerate(filler_slots) if s == slot and i not in confirmed), None)
+        if match is not None:
+            confirmed.add(match)
+            found[match] = Filler(float(start), float(end), found[match].word, "both")
+            continue
+        explained = 0.0
+        for w in content:
+            overlap = _overlap(start, end, w.start, w.end)
+            if overlap <= 0:
+                continue
+            inside = sounding_time(max(w.start, start), min(w.end, end), silences)
+            own = sounding_time(w.start, w.end, silences) - inside
+            explained += min(overlap, max(0.0, expected_duration_s(w.word) - own))
+        if (end - start) - explained >= MIN_FILLED_S - 1e-9:
+            audio_only.append(Filler(float(start), float(end), "", "audio"))
+    return sorted(found + audio_only, key=lambda f: f.start)
