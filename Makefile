@@ -29,14 +29,19 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install -q -e ".[openai-cpu,dask,dev]"
 	touch $(STAMP)
 
+# The main job on the bundled samples: what was heard, then each scorecard.
 demo: setup
 	$(BIN)/analyzer transcribe $(SAMPLES)
+	$(BIN)/analyzer score $(SAMPLES)
 
 test: setup
 	$(BIN)/python -m pytest -q -p no:cacheprovider
 
 bench: setup
 	$(BIN)/python bench/bench.py --out bench/results.json
+
+eval: setup
+	$(BIN)/python -m analyzer.rules.evaluate tests/data/scripts
 
 samples: setup
 	bash samples/make_samples.sh

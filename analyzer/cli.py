@@ -79,6 +79,163 @@ def transcribe(audio: tuple[str, ...], engine: str, model: str | None, fmt: str,
     sys.exit(EXIT_ERROR if failures else EXIT_OK)
 
 
+def _write_output(text: str, output: str | None) -> None:
+    """To stdout, or to the file named by -o."""
+    if output:
+        Path(output).write_text(text + "\n", encoding="utf-8")
+        click.echo(f"wrote {output}", err=True)
+    else:
+        click.echo(text)
+
+
+def _exit_code(cards, failures: int, fail_under: float | None) -> int:
+    if failures:
+        return EXIT_ERROR
+    if fail_under is not None and any(card.overall < fail_under for card in cards):
+        return EXIT_BELOW_THRESHOLD
+    return EXIT_OK
+
+
+def report_options(func: Callable) -> Callable:
+    """--format, -o and --fail-under, shared by score and script."""
+    func = click.option("--fail-under", type=float, default=None,
+                        help="Exit with code 1 when a card's overall score is below this.")(func)
+    func = click.option("-o", "--output", type=click.Path(dir_okay=False), default=None,
+                        help="Write the report to this file instead of stdout.")(func)
+    return click.option("--format", "fmt", type=click.Choice(["table", "json", "md", "html", "csv"]), default="table",
+                        show_default=True)(func)
+
+
+@main.command()
+@click.argument("audio", nargs=-1, required=True)
+@click.option("--script", "script", type=click.Path(exists=True, dir_okay=False), default=None,
+              help="The script the rep read from (keeps its line breaks) for the script-aligned pause check.")
+@engine_options
+@report_options
+def score(audio: tuple[str, ...], script: str | None, engine: str, model: str | None, fmt: str, output: str | None,
+          fail_under: float | None) -> None:
+    """Score recorded pitches: grade, what to fix first, dimension scores."""
+    from analyzer.pipeline import analyze
+    from analyzer.report import RENDERERS
+
+    script_path = Path(script) if script else None
+    cards, failures = _for_each_file(audio, lambda path: analyze(path, script=script_path, engine=engine, model=model))
+    if cards:
+        _write_output(RENDERERS[fmt](cards), output)
+    sys.exit(_exit_code(cards, failures, fail_under))
+
+
+@main.command()
+@click.argument("file", type=click.File("r", encoding="utf-8"))
+@report_options
+def script(file, fmt: str, output: str | None, fail_under: float | None) -> None:
+    """Check a script (FILE, or - for stdin) before recording it."""
+    from analyzer.pipeline import analyze_text
+    from analyzer.report import RENDERERS
+
+    name = "<stdin>" if file.name == "<stdin>" else file.name
+    card = analyze_text(file.read(), file=name)
+    _write_output(RENDERERS[fmt]([card]), output)
+    sys.exit(_exit_code([card], 0, fail_under))
+
+
+@main.command(name="rules")
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+def list_rules_command(fmt: str) -> None:
+    """List every rule: id, dimension, severity, threshold and its source."""
+    from dataclasses import asdict
+
+    from analyzer.rules.registry import all_rules
+
+    rules = list(all_rules().values())
+    if fmt == "json":
+        click.echo(json.dumps([asdict(r) for r in rules], indent=2, ensure_ascii=False))
+        return
+    from tabulate import tabulate
+
+    rows = [[r.id, r.dimension, r.severity, "" if r.threshold is None else r.threshold, r.source] for r in rules]
+    click.echo(tabulate(rows, headers=["rule", "dimension", "severity", "threshold", "source"], tablefmt="simple",
+                        maxcolwidths=[None, None, None, 10, 50]))
+
+
+@main.command()
+@click.argument("audio")
+@click.option("--script", "script", type=click.Path(exists=True, dir_okay=False), default=None,
+              help="The script the rep read from, for the script-aligned pause check.")
+@engine_options
+@click.option("--format", "fmt", type=click.Choice(["json", "table"]), default="table", show_default=True)
+def delivery(audio: str, script: str | None, engine: str, model: str | None, fmt: str) -> None:
+    """How it was said: pace, pitch, pauses (with their kind), fillers, scripted-delivery score."""
+    from analyzer.audio import load_audio
+    from analyzer.delivery import measure_delivery
+    from analyzer.pipeline import read_script
+    from analyzer.transcribe import transcribe as run
+
+    loaded = load_audio(audio)
+    measured = measure_delivery(loaded, run(loaded, engine=engine, model=model),
+                                script=read_script(Path(script)) if script else None)
+    if fmt == "json":
+        click.echo(json.dumps(measured.to_dict(), indent=2, ensure_ascii=False))
+    else:
+        from analyzer.report import render_delivery
+
+        click.echo(render_delivery(measured))
+
+
+@main.command()
+@click.argument("inputs", nargs=-1, required=True)
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False),
+              help="The results table: .csv or .parquet. Full scorecards go to the same name with .jsonl.")
+@click.option("--workers", type=click.IntRange(min=1), default=None,
+              help="Worker processes, each loading the model once. Default: one per CPU core.")
+@click.option("--resume", is_flag=True, help="Keep the files already in the .jsonl beside the table; score the rest.")
+@click.option("--scripts", type=click.Path(exists=True, file_okay=False), default=None,
+              help="Folder of scripts: NAME.txt is the script of NAME.wav (a manifest's script column wins).")
+@click.option("--scheduler", default=None, metavar="ADDRESS",
+              help="Run on Dask: 'local' starts a LocalCluster of --workers processes; tcp://host:8786 uses a "
+                   "running cluster (its workers must see the same paths).")
+@engine_options
+def batch(inputs: tuple[str, ...], output: str, workers: int | None, resume: bool, scripts: str | None,
+          scheduler: str | None, engine: str, model: str | None) -> None:
+    """Score many recordings into one table: INPUTS are folders, globs or manifest CSVs (file, rep, campaign,
+    script). One row per file; exit code 2 when any file could not be scored."""
+    from analyzer.batch import analyze_batch
+
+    try:
+        results = analyze_batch(inputs, output=output, workers=workers, resume=resume, scripts=scripts,
+                                scheduler=scheduler, engine=engine, model=model)
+    except AnalyzerError as exc:
+        _report_error(str(exc))
+        sys.exit(EXIT_ERROR)
+    counts = results["status"].value_counts()
+    for message in results.loc[results["status"] == "error", "error"]:
+        _report_error(message)
+    click.echo(f"wrote {output}: {len(results)} files ({counts.get('ok', 0)} ok, {counts.get('no_speech', 0)} "
+               f"no speech, {counts.get('error', 0)} errors)", err=True)
+    sys.exit(EXIT_ERROR if counts.get("error", 0) else EXIT_OK)
+
+
+@main.command()
+@click.argument("results", type=click.Path(exists=True, dir_okay=False))
+@click.option("--top", type=click.IntRange(min=1), default=3, show_default=True,
+              help="Most frequent findings shown per rep.")
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+def summary(results: str, top: int, fmt: str) -> None:
+    """Roll up a batch RESULTS table (.csv or .parquet): per-rep averages, grades, most frequent findings."""
+    from analyzer.rollup import read_results, render_summary, summarise, summary_to_json
+
+    try:
+        rollups = summarise(read_results(results), top=top)
+    except AnalyzerError as exc:
+        _report_error(str(exc))
+        sys.exit(EXIT_ERROR)
+    if fmt == "json":
+        click.echo(json.dumps(summary_to_json(rollups), indent=2, ensure_ascii=False))
+    else:
+        click.echo(render_summary(rollups))
+    sys.exit(EXIT_OK)
+
+
 def run_cli() -> None:
     """Entry point that turns an AnalyzerError escaping a command into one line and exit code 2."""
     try:

@@ -1,0 +1,437 @@
+"""Many files → one table: inputs (folders, globs, manifests), parallel workers or Dask, a durable
+results log, resume, error rows. The table's columns, its I/O and the roll-ups per rep live in
+:mod:`analyzer.rollup`.
+
+Every backend (in process, worker processes, a Dask cluster) runs the same :func:`score_file`,
+which calls :func:`analyzer.pipeline.analyze` and turns its Scorecard (or its error) into one
+record: the table row plus the full scorecard.
+
+The durable record is the results log, ``results.jsonl`` beside ``results.csv``: one JSON line per
+finished file, written by the main process with a single ``os.write`` of the whole line on an
+``O_APPEND`` descriptor, then ``fsync``. A ``kill -9`` can leave at most a partial last line,
+which ``--resume`` cuts off before appending. At the end of a run the log is rewritten (atomically)
+in table order, one line per row, and the table is written beside it.
+
+Resume key: a file is skipped when the log holds a record for the same absolute path, size and
+mtime (nanoseconds), rep and campaign, scored with the same script, engine, model and rule
+settings. A file edited since (or given other settings) is scored again; its row replaces the old
+one. Path + size + mtime is what make and rsync trust; hashing every file on resume would cost a
+full read of the batch for a case (same size and mtime, new content) that editing never produces.
+"""
+
+from __future__ import annotations
+
+import csv
+import functools
+import glob
+import json
+import os
+import sys
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Iterable, Iterator
+
+from analyzer.errors import AnalyzerError, InputError, ModelError
+from analyzer.rollup import results_frame, results_row, write_atomically, write_results
+
+AUDIO_EXTENSIONS = frozenset({".wav", ".mp3", ".m4a", ".flac", ".ogg", ".opus", ".aac", ".wma", ".webm", ".mp4",
+                              ".amr", ".aiff", ".aif"})
+LOG_VERSION = 1  # bump when a log record's layout changes meaning
+
+
+@dataclass(frozen=True)
+class BatchItem:
+    """One file to score and what the table says about it besides its scores."""
+
+    # absolute path of the audio file (workers on a Dask cluster need it absolute)
+    path: str
+    # the sales rep: the manifest's `rep`, else the name of the file's folder
+    rep: str
+    campaign: str = ""
+    # absolute path of the script the rep read from ("" for none)
+    script: str = ""
+
+
+@dataclass(frozen=True)
+class ScoreOptions:
+    """What every worker needs to score a file the same way; plain data so that it pickles."""
+
+    engine: str
+    model: str | None
+    # rule settings as Config's constructor arguments (Config itself holds a mappingproxy)
+    config: tuple
+
+
+# ---------------------------------------------------------------------------------------- inputs
+
+def _item(path: Path, *, rep: str = "", campaign: str = "", script: str = "", scripts_dir: Path | None) -> BatchItem:
+    path = Path(os.path.abspath(path))
+    if not script and scripts_dir is not None and (scripts_dir / f"{path.stem}.txt").is_file():
+        script = str(scripts_dir / f"{path.stem}.txt")
+    return BatchItem(str(path), rep or path.parent.name, campaign, os.path.abspath(script) if script else "")
+
+
+def read_manifest(manifest: Path, *, scripts_dir: Path | None = None) -> list[BatchItem]:
+    """Rows of a manifest CSV: `file` (required; relative to the manifest's folder), `rep`, `campaign`, `script`."""
+    try:
+        with open(manifest, newline="", encoding="utf-8-sig") as handle:
+            reader = csv.DictReader(handle)
+            columns = [c.strip().lower() for c in reader.fieldnames or []]
+            if "file" not in columns:
+                raise InputError(f"{manifest}: manifest has no 'file' column (columns: {', '.join(columns) or 'none'})")
+            rows = [{k.strip().lower(): (v or "").strip() for k, v in row.items() if k} for row in reader]
+    except (OSError, UnicodeDecodeError, csv.Error) as exc:
+        raise InputError(f"{manifest}: cannot read manifest ({exc.__class__.__name__}: {exc})") from None
+    items, base = [], manifest.parent
+    for line, row in enumerate(rows, start=2):
+        if not row.get("file"):
+            raise InputError(f"{manifest}: line {line}: empty 'file'")
+        script = row.get("script", "")
+        items.append(_item(base / row["file"], rep=row.get("rep", ""), campaign=row.get("campaign", ""),
+                           script=str(base / script) if script else "", scripts_dir=scripts_dir))
+    return items
+
+
+def collect_inputs(inputs: str | Path | Iterable[str | Path], *, scripts: str | Path | None = None) -> list[BatchItem]:
+    """The files to score, in order, each once: from folders (audio files, recursively), globs,
+    manifest CSVs and single files. ``scripts``: a folder where ``NAME.txt`` is the script of ``NAME.*``.
+    """
+    inputs = [inputs] if isinstance(inputs, (str, Path)) else list(inputs)
+    scripts_dir = Path(scripts) if scripts else None
+    if scripts_dir is not None and not scripts_dir.is_dir():
+        raise InputError(f"{scripts_dir}: scripts folder not found")
+    items: list[BatchItem] = []
+    for entry in map(str, inputs):
+        path = Path(entry)
+        if path.is_dir():
+            found = sorted(p for p in path.rglob("*") if p.suffix.lower() in AUDIO_EXTENSIONS and p.is_file())
+            if not found:
+                raise InputError(f"{entry}: no audio files in this folder ({', '.join(sorted(AUDIO_EXTENSIONS))})")
+            items += [_item(p, scripts_dir=scripts_dir) for p in found]
+        elif path.is_file() and path.suffix.lower() == ".csv":
+            items += read_manifest(path, scripts_dir=scripts_dir)
+        elif path.exists():
+            items.append(_item(path, scripts_dir=scripts_dir))
+        elif glob.has_magic(entry):
+            found = sorted(Path(p) for p in glob.glob(entry, recursive=True) if Path(p).is_file())
+            if not found:
+                raise InputError(f"{entry}: no files match this pattern")
+            items += [_item(p, scripts_dir=scripts_dir) for p in found]
+        else:
+            raise InputError(f"{entry}: no such file, folder or pattern")
+    seen: set[str] = set()
+    return [item for item in items if not (item.path in seen or seen.add(item.path))]
+
+
+# --------------------------------------------------------------------------------- scoring a file
+
+def _config_args(config) -> tuple:
+    from analyzer.config import load_config
+
+    config = config or load_config()
+    return (tuple(sorted(config.disabled)), tuple(sorted(config.thresholds.items())),
+            tuple(str(p) for p in config.packs), str(config.path) if config.path else None)
+
+
+@functools.lru_cache(maxsize=4)
+def _config(args: tuple):
+    from analyzer.config import Config
+
+    disabled, thresholds, packs, path = args
+    return Config(frozenset(disabled), dict(thresholds), tuple(Path(p) for p in packs), Path(path) if path else None)
+
+
+def _one_line(text: str) -> str:
+    return " ".join(str(text).split())
+
+
+def score_file(item: BatchItem, options: ScoreOptions) -> dict[str, Any]:
+    """Score one file: its log record (``row`` and ``card``). Any error but a model error becomes an error row."""
+    from analyzer.pipeline import analyze
+
+    started = time.perf_counter()
+    card, error = None, ""
+    try:
+        card = analyze(item.path, script=Path(item.script) if item.script else None, config=_config(options.config),
+                       engine=options.engine, model=options.model).to_dict()
+    except ModelError:
+        raise  # not the file's fault: the batch stops
+    except AnalyzerError as exc:
+        error = _one_line(exc)
+    except Exception as exc:  # a bug on one odd file must not stop the batch; the row says what happened
+        error = _one_line(f"{item.path}: internal error ({exc.__class__.__name__}: {exc})")
+    return {"row": make_row(item, card, error, time.perf_counter() - started), "card": card}
+
+
+def make_row(item: BatchItem, card: dict | None, error: str, elapsed_s: float) -> dict[str, Any]:
+    return results_row(file=item.path, rep=item.rep, campaign=item.campaign, script=item.script, card=card,
+                       error=error, elapsed_s=elapsed_s)
+
+
+# ------------------------------------------------------------------------------------ results log
+
+def log_path(output: str | Path) -> Path:
+    """The results log (full scorecards, one JSON line per file) beside the table."""
+    return Path(output).with_suffix(".jsonl")
+
+
+def _key(item: BatchItem, options: ScoreOptions) -> dict[str, Any]:
+    try:
+        stat = os.stat(item.path)
+        size, mtime_ns = stat.st_size, stat.st_mtime_ns
+    except OSError:
+        size = mtime_ns = None
+    key = {"path": item.path, "size": size, "mtime_ns": mtime_ns, "rep": item.rep, "campaign": item.campaign,
+           "script": item.script, "engine": options.engine, "model": options.model, "config": options.config}
+    return json.loads(json.dumps(key))  # as it reads back from the log (tuples become lists)
+
+
+def iter_log(path: Path) -> Iterator[tuple[int, int, dict]]:
+    """(offset, length, record) of each complete record of a results log, in file order."""
+    if not path.exists():
+        return
+    with open(path, "rb") as handle:
+        offset = 0
+        for line in handle:
+            if not line.endswith(b"\n"):
+                return  # a partial last line: the write a kill cut short
+            try:
+                record = json.loads(line)
+            except ValueError:
+                record = None  # cannot happen with whole-line appends; never let one line stop a resume
+            if isinstance(record, dict) and record.get("v") == LOG_VERSION and "row" in record:
+                yield offset, len(line), record
+            offset += len(line)
+
+
+def read_log(path: str | Path) -> list[dict]:
+    """Every complete record of a results log (row, full scorecard, resume key)."""
+    return [record for _, _, record in iter_log(Path(path))]
+
+
+def repair_log(path: Path) -> None:
+    """Cut off a partial last line, so that the next append starts a line of its own."""
+    if not path.exists():
+        return
+    with open(path, "rb") as handle:
+        complete = sum(len(line) for line in handle if line.endswith(b"\n"))
+    if complete < path.stat().st_size:
+        os.truncate(path, complete)
+
+
+class ResultLog:
+    """Append-only JSON-lines file; each record is one ``os.write`` on an O_APPEND fd, then fsync."""
+
+    def __init__(self, path: Path, *, truncate: bool) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        flags = os.O_WRONLY | os.O_CREAT | os.O_APPEND | (os.O_TRUNC if truncate else 0)
+        self.path, self.fd = path, os.open(path, flags, 0o644)
+
+    def append(self, record: dict) -> tuple[int, int]:
+        """Write one record as one line; returns its (offset, length) in the file."""
+        data = (json.dumps(record, ensure_ascii=False) + "\n").encode("utf-8")
+        written = os.write(self.fd, data)
+        while written < len(data):  # regular files take the whole buffer; this only guards odd filesystems
+            written += os.write(self.fd, data[written:])
+        os.fsync(self.fd)
+        return os.lseek(self.fd, 0, os.SEEK_CUR) - len(data), len(data)
+
+    def close(self) -> None:
+        os.close(self.fd)
+
+
+def _compact_log(path: Path, spans: list[tuple[int, int]]) -> None:
+    """Rewrite the log to hold exactly the lines at ``spans``, in that order (the table's)."""
+    def write(tmp: Path) -> None:
+        with open(path, "rb") as source, open(tmp, "wb") as target:
+            for offset, length in spans:
+                source.seek(offset)
+                target.write(source.read(length))
+            target.flush()
+            os.fsync(target.fileno())
+
+    write_atomically(path, write)
+
+
+# ------------------------------------------------------------------------------------- backends
+
+def default_workers() -> int:
+    """One worker process per core (each with one ASR thread): measured fastest on 2 cores (see bench)."""
+    return max(1, _cores())
+
+
+def _cores() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+def _asr_threads(workers: int) -> str:
+    """ASR threads per worker: the user's PITCH_ANALYZER_THREADS, else the cores shared out."""
+    return os.environ.get("PITCH_ANALYZER_THREADS") or str(max(1, _cores() // workers))
+
+
+def _init_worker(parent_pid: int, threads: str) -> None:
+    """Worker process start: share the cores out before the engine loads; exit if the parent dies."""
+    import signal
+
+    os.environ["PITCH_ANALYZER_THREADS"] = threads
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C stops the parent, which shuts the pool down
+
+    def watch() -> None:
+        while os.getppid() == parent_pid:
+            time.sleep(0.5)
+        os._exit(1)  # orphaned by a kill -9 of the batch: nothing more to write to
+
+    threading.Thread(target=watch, daemon=True).start()
+
+
+def _run_local(items, options, workers):
+    """Yield (item, record) as files finish: in this process, or in worker processes."""
+    if workers == 1:
+        for item in items:
+            yield item, score_file(item, options)
+        return
+    import multiprocessing
+    from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+    from concurrent.futures.process import BrokenProcessPool
+
+    pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"), initializer=_init_worker,
+                               initargs=(os.getpid(), _asr_threads(workers)))
+    try:
+        pending = {pool.submit(score_file, item, options): item for item in items}
+        while pending:
+            done, _ = wait(pending, return_when=FIRST_COMPLETED)
+            for future in done:
+                item = pending.pop(future)
+                try:
+                    yield item, future.result()
+                except BrokenProcessPool:
+                    raise AnalyzerError("a worker process died (out of memory or killed); the files that finished "
+                                        "are saved: run again with --resume to go on") from None
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _run_dask(items, options, workers, scheduler):
+    """Yield (item, record) as files finish on a Dask cluster: ``local`` starts a LocalCluster."""
+    try:
+        from distributed import Client, LocalCluster, as_completed
+    except ImportError:
+        raise InputError("--scheduler needs Dask: pip install 'pitch-analyzer[dask]'") from None
+    cluster = None
+    try:
+        if scheduler == "local":
+            cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None,
+                                   env={"PITCH_ANALYZER_THREADS": _asr_threads(workers)})
+            client = Client(cluster)
+        else:
+            client = Client(scheduler, timeout="10s")
+    except OSError as exc:
+        raise InputError(f"cannot reach Dask scheduler {scheduler}: {_one_line(exc)}") from None
+    try:
+        futures = {client.submit(score_file, item, options, pure=False): item for item in items}
+        for future in as_completed(futures):
+            item = futures[future]
+            try:
+                record = future.result()
+            except ModelError:
+                raise
+            except Exception as exc:  # KilledWorker: the file crashed a worker again and again
+                error = _one_line(f"{item.path}: worker failed ({exc.__class__.__name__}: {exc})")
+                record = {"row": make_row(item, None, error, 0.0), "card": None}
+            yield item, record
+    finally:
+        client.close()
+        if cluster is not None:
+            cluster.close()
+
+
+class _Progress:
+    """tqdm bar on stderr when it is a terminal: files done, audio minutes done, ETA."""
+
+    def __init__(self, total: int, done: int, enabled: bool | None) -> None:
+        from tqdm import tqdm
+
+        enabled = sys.stderr.isatty() if enabled is None else enabled
+        self.bar = tqdm(total=total, initial=done, unit="file", desc="scoring", file=sys.stderr,
+                        disable=not enabled, dynamic_ncols=True)
+        self.audio_s = 0.0
+
+    def update(self, row: dict) -> None:
+        self.audio_s += row.get("duration_s") or 0.0
+        self.bar.set_postfix_str(f"{self.audio_s / 60:.1f} audio min", refresh=False)
+        self.bar.update(1)
+
+    def close(self) -> None:
+        self.bar.close()
+
+
+def analyze_batch(
+    inputs: str | Path | Iterable[str | Path],
+    *,
+    output: str | Path | None = None,
+    workers: int | None = None,
+    resume: bool = False,
+    scripts: str | Path | None = None,
+    scheduler: str | None = None,
+    config=None,
+    engine: str = "faster-whisper",
+    model: str | None = None,
+    progress: bool | None = None,
+):
+    """Score every file in ``inputs`` (folders, globs, manifest CSVs, files); one row per file.
+
+    ``output`` (.csv or .parquet) gets the table, and ``output`` with suffix .jsonl the full
+    scorecards, one line per file as it finishes; ``resume=True`` keeps the files already in that
+    log. ``workers`` processes (default :func:`default_workers`) each load the model once;
+    ``scheduler`` sends the files to a Dask cluster (``"local"`` or ``"tcp://host:8786"``).
+    ``progress``: a progress bar on stderr (default: when stderr is a terminal).
+    Returns the table (pandas DataFrame) in input order; columns: see :mod:`analyzer.rollup`.
+    """
+    if output is not None and Path(output).suffix.lower() not in (".csv", ".parquet"):
+        raise InputError(f"{output}: the results table must be .csv or .parquet")
+    if resume and output is None:
+        raise InputError("resume needs an output table (its results log holds the finished files)")
+    if workers is not None and workers < 1:
+        raise InputError(f"workers must be 1 or more, not {workers}")
+    workers = workers or default_workers()
+    items = collect_inputs(inputs, scripts=scripts)
+    options = ScoreOptions(engine, model, _config_args(config))
+    keys = {item.path: _key(item, options) for item in items}
+
+    rows: dict[str, dict] = {}  # path → table row; the scorecards stay in the log, not in memory
+    spans: dict[str, tuple[int, int]] = {}  # path → (offset, length) of its line in the log
+    log = None
+    if output is not None:
+        if resume:
+            repair_log(log_path(output))
+            for offset, length, record in iter_log(log_path(output)):
+                path = record.get("key", {}).get("path")
+                if path in keys and record["key"] == keys[path]:
+                    rows[path], spans[path] = record["row"], (offset, length)
+        log = ResultLog(log_path(output), truncate=not resume)
+    todo = [item for item in items if item.path not in rows]
+    bar = _Progress(len(items), len(items) - len(todo), progress)
+    try:
+        if todo:
+            workers = min(workers, len(todo))  # no idle workers loading a model for nothing
+            run = _run_dask(todo, options, workers, scheduler) if scheduler else _run_local(todo, options, workers)
+            for item, record in run:
+                if log is not None:
+                    spans[item.path] = log.append({"v": LOG_VERSION, "key": keys[item.path], **record})
+                rows[item.path] = record["row"]
+                bar.update(record["row"])
+    finally:
+        bar.close()
+        if log is not None:
+            log.close()
+
+    frame = results_frame([rows[item.path] for item in items])
+    if output is not None:
+        _compact_log(log_path(output), [spans[item.path] for item in items])
+        write_results(frame, output)
+    return frame
