@@ -258,8 +258,14 @@ def _compact_log(path: Path, spans: list[tuple[int, int]]) -> None:
 # ------------------------------------------------------------------------------------- backends
 
 def default_workers() -> int:
-    """One worker process per core (each with one ASR thread): measured fastest on 2 cores (see bench)."""
-    return max(1, _cores())
+    """One worker per 4 cores (CTranslate2's default of 4 ASR threads each), at least one.
+
+    Measured on 2 cores (bench/bench_batch.py): the ASR already uses both cores (one transcription:
+    14.0 s on 1 thread, 7.9 s on 2), so 2 workers of 1 thread each scored new calls only 1.04x as
+    fast as 1 worker, and re-scored cached ones 0.83x as fast (each process ran at under half speed
+    beside the other). Hence 1 worker on 2 cores; more cores give more workers of ~4 threads each.
+    """
+    return max(1, _cores() // 4)
 
 
 def _cores() -> int:

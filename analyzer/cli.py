@@ -110,16 +110,19 @@ def report_options(func: Callable) -> Callable:
 @click.argument("audio", nargs=-1, required=True)
 @click.option("--script", "script", type=click.Path(exists=True, dir_okay=False), default=None,
               help="The script the rep read from (keeps its line breaks) for the script-aligned pause check.")
+@click.option("--rep-channel", type=click.Choice(["left", "right"]), default=None,
+              help="Stereo call: the rep's channel (default: inferred, and the card says how).")
 @engine_options
 @report_options
-def score(audio: tuple[str, ...], script: str | None, engine: str, model: str | None, fmt: str, output: str | None,
-          fail_under: float | None) -> None:
+def score(audio: tuple[str, ...], script: str | None, rep_channel: str | None, engine: str, model: str | None,
+          fmt: str, output: str | None, fail_under: float | None) -> None:
     """Score recorded pitches: grade, what to fix first, dimension scores."""
     from analyzer.pipeline import analyze
     from analyzer.report import RENDERERS
 
     script_path = Path(script) if script else None
-    cards, failures = _for_each_file(audio, lambda path: analyze(path, script=script_path, engine=engine, model=model))
+    cards, failures = _for_each_file(audio, lambda path: analyze(path, script=script_path, engine=engine, model=model,
+                                                                 rep_channel=rep_channel))
     if cards:
         _write_output(RENDERERS[fmt](cards), output)
     sys.exit(_exit_code(cards, failures, fail_under))
@@ -187,7 +190,8 @@ def delivery(audio: str, script: str | None, engine: str, model: str | None, fmt
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False),
               help="The results table: .csv or .parquet. Full scorecards go to the same name with .jsonl.")
 @click.option("--workers", type=click.IntRange(min=1), default=None,
-              help="Worker processes, each loading the model once. Default: one per CPU core.")
+              help="Worker processes, each loading the model once; the cores are shared out as ASR threads. "
+                   "Default: one per 4 CPU cores, at least 1 (measured best on 2 cores: the ASR uses both).")
 @click.option("--resume", is_flag=True, help="Keep the files already in the .jsonl beside the table; score the rest.")
 @click.option("--scripts", type=click.Path(exists=True, file_okay=False), default=None,
               help="Folder of scripts: NAME.txt is the script of NAME.wav (a manifest's script column wins).")

@@ -250,6 +250,19 @@ def measure_delivery(audio: Audio, transcript: Transcript, *, script: str | None
     )
 
 
+def _boundary_findings(r, flagged: list, boundaries: list, *, separator: str, context) -> list[Finding]:
+    """One finding per flagged script boundary when enough of them are flagged.
+
+    The evidence is the time span, the words either side and the boundary's character span in
+    the script (not in the transcript the card shows).
+    """
+    if len(flagged) < MIN_EVENTS or len(flagged) / len(boundaries) < float(r.threshold):
+        return []
+    return [r.finding(value=round(len(flagged) / len(boundaries), 3), quote=f"{b.word_before}{separator}{b.word_after}",
+                      char_start=b.char_start, char_end=b.char_end, start=round(b.start, 3), end=round(b.end, 3),
+                      context=context(b)) for b in flagged]
+
+
 def delivery_findings(delivery: Delivery) -> list[Finding]:
     """Findings of the delivery.* and pauses.* rules for one Delivery, in time order per rule."""
     from analyzer.rules.registry import rule
@@ -259,25 +272,13 @@ def delivery_findings(delivery: Delivery) -> list[Finding]:
 
     breaks = [b for b in d.boundaries if b.kind == "line_break"]
     paused = [b for b in breaks if b.paused]
-    r = rule("pauses.line-break")
-    if len(paused) >= MIN_EVENTS and len(paused) / len(breaks) >= float(r.threshold):
-        for b in paused:
-            out.append(r.finding(
-                value=round(len(paused) / len(breaks), 3), quote=f"{b.word_before} / {b.word_after}",
-                char_start=b.char_start, char_end=b.char_end, start=round(b.start, 3), end=round(b.end, 3),
-                context={"pause_ms": (b.end - b.start) * 1000.0, "paused": len(paused), "total": len(breaks)},
-            ))
-
+    out += _boundary_findings(rule("pauses.line-break"), paused, breaks, separator=" / ",
+                              context=lambda b: {"pause_ms": (b.end - b.start) * 1000.0, "paused": len(paused),
+                                                 "total": len(breaks)})
     ends = [b for b in d.boundaries if b.kind == "sentence"]
     skipped = [b for b in ends if not b.paused]
-    r = rule("pauses.skipped-sentence-end")
-    if len(skipped) >= MIN_EVENTS and len(skipped) / len(ends) >= float(r.threshold):
-        for b in skipped:
-            out.append(r.finding(
-                value=round(len(skipped) / len(ends), 3), quote=f"{b.word_before} {b.word_after}",
-                char_start=b.char_start, char_end=b.char_end, start=round(b.start, 3), end=round(b.end, 3),
-                context={"skipped": len(skipped), "total": len(ends)},
-            ))
+    out += _boundary_findings(rule("pauses.skipped-sentence-end"), skipped, ends, separator=" ",
+                              context=lambda b: {"skipped": len(skipped), "total": len(ends)})
 
     inner = d.internal_pauses
     mid = [x for x in inner if x.kind == "mid_phrase"]

@@ -51,6 +51,10 @@ def render_table(cards: list[Scorecard]) -> str:
         length = f" · {card.duration:.1f} s" if card.duration is not None else ""
         grade = click.style(f"grade {card.grade} ({card.overall:.0f}/100)", fg=GRADE_COLOURS[card.grade], bold=True)
         lines = [f"{card.file}{length}", f"{grade} · {verdict(card)}", ""]
+        if card.conversation is not None:
+            conv = card.conversation
+            lines[-1:] = [_wrap(f"Call: rep on the {conv.rep_channel} channel ({conv.decided_by}); the rep talked "
+                                f"{conv.talk_ratio_rep:.0%} of the time, asked {conv.rep_questions} question(s).", ""), ""]
         lines.append("Fix first:" if card.findings else "Nothing to fix: send it.")
         for number, finding in enumerate(card.top_fixes, start=1):
             lines.append(textwrap.fill(finding.message, WIDTH, initial_indent=f" {number}. ", subsequent_indent="    "))
@@ -117,8 +121,9 @@ def _plot_png(card: Scorecard) -> str:
 
 def highlighted_text(card: Scorecard) -> str:
     """The analysed text, escaped, with each finding's span wrapped in <mark> (outermost first)."""
-    spans = sorted({(f.char_start, f.char_end, f.rule) for f in card.findings if f.char_start is not None},
-                   key=lambda s: (s[0], -s[1]))
+    # pause findings point into the script read from (--script), not into this text
+    spans = sorted({(f.char_start, f.char_end, f.rule) for f in card.findings
+                    if f.char_start is not None and f.dimension != "pauses"}, key=lambda s: (s[0], -s[1]))
     out, position = [], 0
     for start, end, rule in spans:
         if start < position:

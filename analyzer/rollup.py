@@ -21,9 +21,12 @@ TOP_RULES = 3  # rule ids of the first findings (fix-first order) that get their
 # the columns before and after the one-per-dimension scores; `elapsed_s` is the only one that
 # differs between two runs over the same files
 LEAD_COLUMNS = ("file", "rep", "campaign", "script", "status", "error", "duration_s", "overall", "grade", "passed")
-TAIL_COLUMNS = ("n_findings", *(f"top_{i}" for i in range(1, TOP_RULES + 1)), "rules", "engine", "model",
-                "elapsed_s")
-TEXT_COLUMNS = ("file", "rep", "campaign", "script", "status", "error", "grade",
+# metrics of two-party calls (empty for voicemails): Conversation.to_row()
+CALL_COLUMNS = ("rep_channel", "talk_ratio_rep", "longest_monologue_s", "rep_questions", "patience_s", "interruptions",
+                "turns")
+TAIL_COLUMNS = ("n_findings", *(f"top_{i}" for i in range(1, TOP_RULES + 1)), "rules", *CALL_COLUMNS, "engine",
+                "model", "elapsed_s")
+TEXT_COLUMNS = ("file", "rep", "campaign", "script", "status", "error", "grade", "rep_channel",
                 *(f"top_{i}" for i in range(1, TOP_RULES + 1)), "rules", "engine", "model")
 TEAM = "(team)"  # the label of the whole-team row in the roll-ups
 
@@ -57,16 +60,26 @@ def results_row(*, file: str, rep: str, campaign: str, script: str, card: dict |
         "n_findings": None if error else len(findings),
         **{f"top_{i + 1}": findings[i] if i < len(findings) else "" for i in range(TOP_RULES)},
         "rules": " ".join(findings),
+        **_call_columns(card.get("conversation")),
         "engine": transcript.get("engine", ""), "model": transcript.get("model", ""),
         "elapsed_s": round(elapsed_s, 3),
     }
+
+
+def _call_columns(conversation: dict | None) -> dict:
+    """A call's metrics as flat columns (none for a voicemail)."""
+    if not conversation:
+        return {}
+    from analyzer.conversation import Conversation
+
+    return Conversation.from_dict(conversation).to_row()
 
 
 def normalise(frame: pd.DataFrame) -> pd.DataFrame:
     """Column types of a results table (text: str, "" when missing; scores: float; counts: Int64)."""
     for column in frame.columns:
         if column in TEXT_COLUMNS:
-            frame[column] = frame[column].fillna("").astype(str)
+            frame[column] = frame[column].astype(object).fillna("").astype(str)
         elif column == "passed":
             truth = {True: True, False: False, "True": True, "False": False}  # CSV reads them back as text
             frame[column] = frame[column].map(truth).astype("boolean")

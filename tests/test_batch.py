@@ -290,3 +290,14 @@ def test_resume_scores_again_only_what_changed(batch_dir, one_worker, tmp_path):
     assert [r["row"]["file"] for r in read_log(log_path(out))] == list(again.index)
     with pytest.raises(InputError, match="must be .csv or .parquet"):
         analyze_batch(files, output=tmp_path / "r.xlsx")
+
+
+def test_call_rows_get_the_conversation_metrics_and_voicemail_rows_stay_empty(sample_cards):
+    from analyzer.rollup import CALL_COLUMNS, results_frame, results_row
+
+    rows = [results_row(file=name, rep="r", campaign="", script="", card=sample_cards[name].to_dict(), error="",
+                        elapsed_s=0.0) for name in ("cold_call_stereo", "strong")]
+    frame = results_frame(rows).set_index("file")
+    call, voicemail = frame.loc["cold_call_stereo"], frame.loc["strong"]
+    assert call["rep_channel"] == "left" and abs(call["talk_ratio_rep"] - 0.742) < 0.05 and call["rep_questions"] == 3
+    assert voicemail["rep_channel"] == "" and voicemail[list(CALL_COLUMNS[1:])].isna().all()
