@@ -65,7 +65,8 @@ def run_batch(folder: Path, workers: int, threads: int | None, cache: Path, out:
     table = pd.read_csv(out)
     audio_min = table["duration_s"].sum() / 60
     return {"workers": workers, "asr_threads": threads or "auto", "files": len(table),
-            "errors": int((table["status"] == "error").sum()), "audio_min": round(audio_min, 2), "wall_s": round(wall_s, 1),
+            "errors": int((table["status"] == "error").sum()), "audio_min": round(audio_min, 2),
+            "wall_s": round(wall_s, 1),
             "files_per_min": round(len(table) / wall_s * 60, 2),
             "audio_min_per_min": round(audio_min / wall_s * 60, 2),
             "mean_file_s": round(table["elapsed_s"].mean(), 2), "load_before": round(load, 2)}
