@@ -24,8 +24,8 @@ SPEECH = REPO.parent / "shared" / "speech"
 CONFIGS = [("faster-whisper", "base"), ("faster-whisper", "tiny.en"), ("openai-whisper", "base"),
            ("openai-whisper", "tiny.en")]
 # the engine comparison runs every config on these files (openai-whisper on CPU is ~4x slower, so
-# it runs on this subset only; on classic_bad.wav and acoustic_corpus.wav it ran for minutes, still to
-# be explained); faster-whisper also runs on every file for the WER figures
+# it runs on this subset only; before the engine stopped using clip_timestamps it hung on classic_bad.wav,
+# so the set can now grow); faster-whisper also runs on every file for the WER figures
 COMPARISON_FILES = ("strong.wav", "jfk.flac")
 
 
