@@ -37,10 +37,10 @@ demo: setup
 test: setup
 	$(BIN)/python -m pytest -q -p no:cacheprovider
 
-# Speed, accuracy and memory per stage and engine, then batch throughput with 1 and 2 workers.
+# Speed, accuracy and memory per stage and engine, batch throughput with 1 and 2 workers, and
+# 5/20/60-minute recordings; everything lands in bench/results.json.
 bench: setup
 	$(BIN)/python bench/bench.py --out bench/results.json
-	$(BIN)/python bench/bench_batch.py --out bench/batch.json
 
 eval: setup
 	$(BIN)/python -m analyzer.rules.evaluate tests/data/scripts

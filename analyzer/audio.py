@@ -15,6 +15,11 @@ import numpy as np
 
 SAMPLE_RATE = 16000  # Hz: what Whisper and every later stage expect
 MIN_DURATION_S = 0.1  # shorter than this is treated as empty
+# a file that decodes to this much less than its header promises is truncated
+TRUNCATION_TOLERANCE_S = 0.5
+# MP3 headers that state the number of frames (Xing/Info from LAME and FFmpeg, VBRI from
+# Fraunhofer); without one FFmpeg only estimates the length from the bit rate
+MP3_LENGTH_TAGS = (b"Xing", b"Info", b"VBRI")
 
 
 @dataclass(frozen=True, eq=False)
@@ -57,11 +62,25 @@ def _riff_shortfall(path: Path) -> int:
     return 0
 
 
-def _decode(path: Path, sample_rate: int) -> tuple[np.ndarray, int, int]:
-    """Decode every audio frame, resampled to ``sample_rate``; returns (channels, sr_in, n_in)."""
+def _stated_length_s(container, path: Path) -> float | None:
+    """Length in seconds that the file's header states, or None when FFmpeg only estimates it."""
+    if container.duration is None:
+        return None
+    if container.format.name == "mp3":
+        with open(path, "rb") as handle:
+            head = handle.read(1 << 16)
+        if not any(tag in head for tag in MP3_LENGTH_TAGS):
+            return None
+    return container.duration / 1_000_000
+
+
+def _decode(path: Path, sample_rate: int) -> tuple[np.ndarray, int, int, float | None]:
+    """Decode every audio frame, resampled to ``sample_rate``; returns (channels, sr_in, n_in,
+    the length the header states)."""
     import av  # deferred: keeps `analyzer --help` fast
 
     with av.open(str(path), metadata_errors="ignore") as container:
+        stated_s = _stated_length_s(container, path)
         if not container.streams.audio:
             raise ValueError("no audio stream")
         stream = container.streams.audio[0]
@@ -74,8 +93,8 @@ def _decode(path: Path, sample_rate: int) -> tuple[np.ndarray, int, int]:
             chunks.extend(resampled.to_ndarray() for resampled in resampler.resample(frame))
         chunks.extend(resampled.to_ndarray() for resampled in resampler.resample(None))
     if not chunks:
-        raise ValueError("no audio frames")
-    return np.concatenate(chunks, axis=1).astype(np.float32), source_rate, n_channels
+        return np.zeros((min(n_channels, 2), 0), np.float32), source_rate, n_channels, stated_s
+    return np.concatenate(chunks, axis=1).astype(np.float32, copy=False), source_rate, n_channels, stated_s
 
 
 def load_audio(path: str | Path, *, sample_rate: int = SAMPLE_RATE) -> Audio:
@@ -96,17 +115,22 @@ def load_audio(path: str | Path, *, sample_rate: int = SAMPLE_RATE) -> Audio:
     if size == 0:
         raise AudioError(path, "empty file (0 bytes)")
     try:
-        channels, source_rate, n_channels = _decode(path, sample_rate)
+        channels, source_rate, n_channels, stated_s = _decode(path, sample_rate)
     except Exception as exc:  # PyAV raises many FFmpeg error types; one message for the user
         reason = getattr(exc, "strerror", None) or str(exc) or type(exc).__name__
         raise AudioError(path, f"not a readable audio file ({reason})") from None
     if (missing := _riff_shortfall(path)) > 0:
         raise AudioError(path, f"truncated WAV file ({missing} bytes of audio data missing)")
+    decoded_s = channels.shape[1] / sample_rate
+    if stated_s is not None and decoded_s < stated_s - TRUNCATION_TOLERANCE_S:
+        raise AudioError(path, f"truncated file ({decoded_s:.1f} s decoded of the {stated_s:.1f} s its header states)")
+    if channels.shape[1] == 0:
+        raise AudioError(path, "holds no audio samples (an empty recording)")
     if channels.shape[1] < MIN_DURATION_S * sample_rate:
         raise AudioError(path, f"audio is shorter than {MIN_DURATION_S} s (empty or truncated)")
-    channels = np.clip(channels, -1.0, 1.0)
+    np.clip(channels, -1.0, 1.0, out=channels)
     return Audio(
-        samples=channels.mean(axis=0).astype(np.float32),
+        samples=channels[0] if len(channels) == 1 else channels.mean(axis=0, dtype=np.float32),
         sample_rate=sample_rate,
         path=str(path),
         channels=channels,

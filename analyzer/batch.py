@@ -25,6 +25,7 @@ import csv
 import functools
 import glob
 import json
+import logging
 import os
 import sys
 import threading
@@ -35,6 +36,8 @@ from typing import Any, Iterable, Iterator
 
 from analyzer.errors import AnalyzerError, InputError, ModelError
 from analyzer.rollup import results_frame, results_row, write_atomically, write_results
+
+logger = logging.getLogger(__name__)
 
 AUDIO_EXTENSIONS = frozenset({".wav", ".mp3", ".m4a", ".flac", ".ogg", ".opus", ".aac", ".wma", ".webm", ".mp4",
                               ".amr", ".aiff", ".aif"})
@@ -52,6 +55,10 @@ class BatchItem:
     campaign: str = ""
     # absolute path of the script the rep read from ("" for none)
     script: str = ""
+    # the channel the rep is on in a two-party call: "left" | "right" ("" to infer it)
+    rep_channel: str = ""
+    # why this file is not read at all (e.g. it lies outside its manifest's folder); "" to score it
+    refused: str = ""
 
 
 @dataclass(frozen=True)
@@ -66,15 +73,27 @@ class ScoreOptions:
 
 # ---------------------------------------------------------------------------------------- inputs
 
-def _item(path: Path, *, rep: str = "", campaign: str = "", script: str = "", scripts_dir: Path | None) -> BatchItem:
+def _item(path: Path, *, rep: str = "", campaign: str = "", script: str = "", scripts_dir: Path | None,
+          **fields: str) -> BatchItem:
     path = Path(os.path.abspath(path))
     if not script and scripts_dir is not None and (scripts_dir / f"{path.stem}.txt").is_file():
         script = str(scripts_dir / f"{path.stem}.txt")
-    return BatchItem(str(path), rep or path.parent.name, campaign, os.path.abspath(script) if script else "")
+    return BatchItem(str(path), rep or path.parent.name, campaign, os.path.abspath(script) if script else "", **fields)
 
 
-def read_manifest(manifest: Path, *, scripts_dir: Path | None = None) -> list[BatchItem]:
-    """Rows of a manifest CSV: `file` (required; relative to the manifest's folder), `rep`, `campaign`, `script`."""
+def _outside(paths: Iterable[Path], root: Path) -> list[Path]:
+    """The paths that resolve (symbolic links followed) to somewhere outside ``root``."""
+    return [p for p in paths if not Path(os.path.realpath(p)).is_relative_to(root)]
+
+
+def read_manifest(manifest: Path, *, scripts_dir: Path | None = None, allow_outside: bool = False) -> list[BatchItem]:
+    """Rows of a manifest CSV: `file` (required; relative to the manifest's folder), `rep`, `campaign`,
+    `script`, `rep_channel` (left|right, for two-party calls).
+
+    A manifest is data that may come from someone else: a file or script that resolves outside the
+    manifest's folder (``../``, an absolute path, a symbolic link) is not read unless
+    ``allow_outside``; its row is an error row that says so. Allowed, each one is logged as a warning.
+    """
     try:
         with open(manifest, newline="", encoding="utf-8-sig") as handle:
             reader = csv.DictReader(handle)
@@ -84,19 +103,36 @@ def read_manifest(manifest: Path, *, scripts_dir: Path | None = None) -> list[Ba
             rows = [{k.strip().lower(): (v or "").strip() for k, v in row.items() if k} for row in reader]
     except (OSError, UnicodeDecodeError, csv.Error) as exc:
         raise InputError(f"{manifest}: cannot read manifest ({exc.__class__.__name__}: {exc})") from None
+    from analyzer.speakers import CHANNELS
+
     items, base = [], manifest.parent
+    root = Path(os.path.realpath(base))
     for line, row in enumerate(rows, start=2):
         if not row.get("file"):
             raise InputError(f"{manifest}: line {line}: empty 'file'")
+        rep_channel = row.get("rep_channel", "").lower()
+        if rep_channel not in ("", *CHANNELS):
+            raise InputError(f"{manifest}: line {line}: rep_channel must be left or right, not {rep_channel!r}")
         script = row.get("script", "")
+        named = [base / row["file"]] + ([base / script] if script else [])
+        refused = ""
+        if outside := _outside(named, root):
+            where = f"{manifest} line {line}: {', '.join(map(str, outside))} is outside the manifest's folder {root}"
+            if not allow_outside:
+                refused = f"not read: {where} (allow with --allow-outside)"
+            else:
+                logger.warning("%s; reading it because outside paths are allowed", where)
         items.append(_item(base / row["file"], rep=row.get("rep", ""), campaign=row.get("campaign", ""),
-                           script=str(base / script) if script else "", scripts_dir=scripts_dir))
+                           script=str(base / script) if script else "", scripts_dir=scripts_dir,
+                           rep_channel=rep_channel, refused=refused))
     return items
 
 
-def collect_inputs(inputs: str | Path | Iterable[str | Path], *, scripts: str | Path | None = None) -> list[BatchItem]:
+def collect_inputs(inputs: str | Path | Iterable[str | Path], *, scripts: str | Path | None = None,
+                   allow_outside: bool = False) -> list[BatchItem]:
     """The files to score, in order, each once: from folders (audio files, recursively), globs,
-    manifest CSVs and single files. ``scripts``: a folder where ``NAME.txt`` is the script of ``NAME.*``.
+    manifest CSVs (see :func:`read_manifest` for ``allow_outside``) and single files.
+    ``scripts``: a folder where ``NAME.txt`` is the script of ``NAME.*``.
     """
     inputs = [inputs] if isinstance(inputs, (str, Path)) else list(inputs)
     scripts_dir = Path(scripts) if scripts else None
@@ -111,7 +147,7 @@ def collect_inputs(inputs: str | Path | Iterable[str | Path], *, scripts: str | 
                 raise InputError(f"{entry}: no audio files in this folder ({', '.join(sorted(AUDIO_EXTENSIONS))})")
             items += [_item(p, scripts_dir=scripts_dir) for p in found]
         elif path.is_file() and path.suffix.lower() == ".csv":
-            items += read_manifest(path, scripts_dir=scripts_dir)
+            items += read_manifest(path, scripts_dir=scripts_dir, allow_outside=allow_outside)
         elif path.exists():
             items.append(_item(path, scripts_dir=scripts_dir))
         elif glob.has_magic(entry):
@@ -154,8 +190,10 @@ def score_file(item: BatchItem, options: ScoreOptions) -> dict[str, Any]:
     started = time.perf_counter()
     card, error = None, ""
     try:
+        if item.refused:
+            raise InputError(f"{item.path}: {item.refused}")
         card = analyze(item.path, script=Path(item.script) if item.script else None, config=_config(options.config),
-                       engine=options.engine, model=options.model).to_dict()
+                       engine=options.engine, model=options.model, rep_channel=item.rep_channel or None).to_dict()
     except ModelError:
         raise  # not the file's fault: the batch stops
     except AnalyzerError as exc:
@@ -384,6 +422,7 @@ def analyze_batch(
     resume: bool = False,
     scripts: str | Path | None = None,
     scheduler: str | None = None,
+    allow_outside: bool = False,
     config=None,
     engine: str = "faster-whisper",
     model: str | None = None,
@@ -396,6 +435,7 @@ def analyze_batch(
     log. ``workers`` processes (default :func:`default_workers`) each load the model once;
     ``scheduler`` sends the files to a Dask cluster (``"local"`` or ``"tcp://host:8786"``).
     ``progress``: a progress bar on stderr (default: when stderr is a terminal).
+    ``allow_outside``: read manifest rows that point outside the manifest's folder (see :func:`read_manifest`).
     Returns the table (pandas DataFrame) in input order; columns: see :mod:`analyzer.rollup`.
     """
     if output is not None and Path(output).suffix.lower() not in (".csv", ".parquet"):
@@ -405,7 +445,7 @@ def analyze_batch(
     if workers is not None and workers < 1:
         raise InputError(f"workers must be 1 or more, not {workers}")
     workers = workers or default_workers()
-    items = collect_inputs(inputs, scripts=scripts)
+    items = collect_inputs(inputs, scripts=scripts, allow_outside=allow_outside)
     options = ScoreOptions(engine, model, _config_args(config))
     keys = {item.path: _key(item, options) for item in items}
 

@@ -12,6 +12,8 @@ import sys
 from pathlib import Path
 from typing import Callable, Iterable
 
+import logging
+
 import click
 
 from analyzer.errors import AnalyzerError
@@ -48,6 +50,9 @@ def engine_options(func: Callable) -> Callable:
 @click.version_option(package_name="pitch-analyzer")
 def main() -> None:
     """Score a recorded sales voicemail or cold-call opener: will it get a call back, and why."""
+    warnings = logging.StreamHandler()  # stderr, one line each, like the error lines
+    warnings.setFormatter(logging.Formatter("analyzer: warning: %(message)s"))
+    logging.getLogger("analyzer").addHandler(warnings)
 
 
 @main.command()
@@ -61,18 +66,15 @@ def transcribe(audio: tuple[str, ...], engine: str, model: str | None, fmt: str,
     from analyzer.writers import TRANSCRIPT_WRITERS
 
     def one(path: str):
-        return run(path, engine=engine, model=model, use_cache=not no_cache)
+        """Transcribe one file; text formats are printed as each file finishes."""
+        transcript = run(path, engine=engine, model=model, use_cache=not no_cache)
+        if fmt != "json":
+            if len(audio) > 1:
+                click.echo(f"== {path} ==")
+            click.echo(TRANSCRIPT_WRITERS[fmt](transcript))
+        return transcript
 
-    transcripts, failures = [], 0
-    for path in audio:
-        results, failed = _for_each_file([path], one)
-        failures += failed
-        for transcript in results:
-            transcripts.append(transcript)
-            if fmt != "json":
-                if len(audio) > 1:
-                    click.echo(f"== {path} ==")
-                click.echo(TRANSCRIPT_WRITERS[fmt](transcript))
+    transcripts, failures = _for_each_file(audio, one)
     if fmt == "json":
         docs = [t.to_dict() for t in transcripts]
         click.echo(json.dumps(docs[0] if len(audio) == 1 and docs else docs, indent=2, ensure_ascii=False))
@@ -118,13 +120,13 @@ def score(audio: tuple[str, ...], script: str | None, rep_channel: str | None, e
           fmt: str, output: str | None, fail_under: float | None) -> None:
     """Score recorded pitches: grade, what to fix first, dimension scores."""
     from analyzer.pipeline import analyze
-    from analyzer.report import RENDERERS
+    from analyzer.report import RENDERERS, render_json
 
     script_path = Path(script) if script else None
     cards, failures = _for_each_file(audio, lambda path: analyze(path, script=script_path, engine=engine, model=model,
                                                                  rep_channel=rep_channel))
     if cards:
-        _write_output(RENDERERS[fmt](cards), output)
+        _write_output(render_json(cards, as_list=len(audio) > 1) if fmt == "json" else RENDERERS[fmt](cards), output)
     sys.exit(_exit_code(cards, failures, fail_under))
 
 
@@ -195,19 +197,22 @@ def delivery(audio: str, script: str | None, engine: str, model: str | None, fmt
 @click.option("--resume", is_flag=True, help="Keep the files already in the .jsonl beside the table; score the rest.")
 @click.option("--scripts", type=click.Path(exists=True, file_okay=False), default=None,
               help="Folder of scripts: NAME.txt is the script of NAME.wav (a manifest's script column wins).")
+@click.option("--allow-outside", is_flag=True,
+              help="Read manifest rows whose file or script lies outside the manifest's folder (each is named on "
+                   "stderr); without it such rows are error rows and nothing outside is read.")
 @click.option("--scheduler", default=None, metavar="ADDRESS",
               help="Run on Dask: 'local' starts a LocalCluster of --workers processes; tcp://host:8786 uses a "
                    "running cluster (its workers must see the same paths).")
 @engine_options
 def batch(inputs: tuple[str, ...], output: str, workers: int | None, resume: bool, scripts: str | None,
-          scheduler: str | None, engine: str, model: str | None) -> None:
+          allow_outside: bool, scheduler: str | None, engine: str, model: str | None) -> None:
     """Score many recordings into one table: INPUTS are folders, globs or manifest CSVs (file, rep, campaign,
     script). One row per file; exit code 2 when any file could not be scored."""
     from analyzer.batch import analyze_batch
 
     try:
         results = analyze_batch(inputs, output=output, workers=workers, resume=resume, scripts=scripts,
-                                scheduler=scheduler, engine=engine, model=model)
+                                allow_outside=allow_outside, scheduler=scheduler, engine=engine, model=model)
     except AnalyzerError as exc:
         _report_error(str(exc))
         sys.exit(EXIT_ERROR)

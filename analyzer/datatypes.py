@@ -73,6 +73,8 @@ class Transcript:
     # length of the audio in seconds
     duration: float
     file: str = ""
+    # how sure the engine is of ``language`` (0..1; 1.0 when it was given or the model is English-only)
+    language_probability: float = 1.0
 
     @property
     def words(self) -> list[Word]:
@@ -93,6 +95,7 @@ class Transcript:
             "file": self.file,
             "duration": self.duration,
             "language": self.language,
+            "language_probability": self.language_probability,
             "engine": self.engine,
             "model": self.model,
             "text": self.text,
@@ -110,6 +113,7 @@ class Transcript:
             model=str(data["model"]),
             duration=float(data["duration"]),
             file=str(data.get("file", "")),
+            language_probability=float(data.get("language_probability", 1.0)),
         )
 
 

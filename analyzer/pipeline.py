@@ -9,6 +9,7 @@ from analyzer.audio import Audio, load_audio
 from analyzer.config import Config, load_config
 from analyzer.datatypes import Finding
 from analyzer.errors import InputError
+from analyzer.recording import clipping_findings, dead_air_findings, not_english
 from analyzer.rules import check_text
 from analyzer.rules.registry import rule
 from analyzer.scorecard import Scorecard
@@ -65,14 +66,27 @@ def analyze(
     if rep_channel is not None or is_two_party(audio):
         return _analyze_call(audio, config=config, engine=engine, model=model, rep_channel=rep_channel)
     transcript = transcribe(audio, engine=engine, model=model)
-    if transcript.no_speech:
-        return _no_speech_card(audio, transcript)
+    if (unscorable := _unscorable(transcript, config)) is not None:
+        return _unscored_card(audio, transcript, unscorable)
     return _score_speech(audio, transcript, transcript.words, script=read_script(script), config=config,
-                         kind="voicemail")
+                         kind="voicemail", extra_findings=_recording_findings(audio, transcript, config))
 
 
-def _no_speech_card(audio: Audio, transcript) -> Scorecard:
-    return build_card(file=audio.path, duration=audio.duration, text="", findings=[rule("audio.no-speech").finding()],
+def _recording_findings(audio: Audio, transcript, config: Config) -> tuple[Finding, ...]:
+    """What is wrong with the recording itself: clipping, silence before or after the pitch."""
+    return tuple(clipping_findings(audio.channels, config=config) + dead_air_findings(transcript, config=config))
+
+
+def _unscorable(transcript, config: Config) -> Finding | None:
+    """Why the words cannot be scored: no speech, or speech in another language."""
+    if transcript.no_speech:
+        return rule("audio.no-speech").finding()
+    return not_english(transcript, config=config)
+
+
+def _unscored_card(audio: Audio, transcript, finding: Finding) -> Scorecard:
+    """A card that says why nothing was scored, with the transcript for reference."""
+    return build_card(file=audio.path, duration=audio.duration, text=transcript.text, findings=[finding],
                       dimensions=(), transcript=transcript)
 
 
@@ -102,10 +116,11 @@ def _analyze_call(audio: Audio, *, config: Config, engine: str, model: str | Non
     split = split_call(audio, rep_channel=rep_channel)
     rep = transcribe(split.rep, engine=engine, model=model)
     prospect = transcribe(split.prospect, engine=engine, model=model)
-    if rep.no_speech:
-        return _no_speech_card(audio, rep)
+    if (unscorable := _unscorable(rep, config)) is not None:
+        return _unscored_card(audio, rep, unscorable)
     conversation = measure_conversation(split, rep, prospect)
     card = _score_speech(split.rep, rep, opener_words(conversation), script=None, config=config, kind="opener",
-                         extra_findings=tuple(conversation_findings(conversation, config=config)),
+                         extra_findings=tuple(conversation_findings(conversation, config=config))
+                         + tuple(clipping_findings(audio.channels, config=config)),
                          extra_dimensions=("conversation",), conversation=conversation)
     return dataclasses.replace(card, file=audio.path)

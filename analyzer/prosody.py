@@ -52,6 +52,7 @@ FLUX_SMOOTH_S = 0.05  # s: moving average applied to the spectral-flux track
 FLUX_RANGE_DB = 50.0  # dB: bands further below a frame's strongest band count as empty
 OCTAVE_JUMP_ST = 7.0  # st: F0 this far from its running median is an octave error, dropped
 FFT_BLOCK = 1 << 20  # samples filtered per FFT block (65 s at 16 kHz) on long recordings
+FRAME_BLOCK = 4096  # frames analysed at once (41 s at a 10 ms hop): memory stays flat on long recordings
 
 
 @dataclass(frozen=True, eq=False)
@@ -97,23 +98,34 @@ def frame_times(n: int, *, hop_s: float = HOP_S) -> np.ndarray:
     return np.arange(n) * hop_s
 
 
-def frame(y: np.ndarray, *, frame_length: int, hop_length: int, n: int) -> np.ndarray:
-    """``(n, frame_length)`` view of centred frames of ``y`` (zero padded), like ``librosa.util.frame``."""
-    pad = frame_length // 2
-    padded = np.pad(np.asarray(y, dtype=np.float32), (pad, pad + frame_length + hop_length * n))
-    return np.lib.stride_tricks.sliding_window_view(padded, frame_length)[: n * hop_length : hop_length]
+def frame(y: np.ndarray, *, frame_length: int, hop_length: int, n: int, first: int = 0) -> np.ndarray:
+    """``(n, frame_length)`` view of centred frames ``first .. first + n - 1`` of ``y`` (zero padded
+    at the edges), like ``librosa.util.frame``; only that stretch of ``y`` is copied."""
+    if n <= 0:
+        return np.zeros((0, frame_length), np.float32)
+    lo = first * hop_length - frame_length // 2
+    hi = lo + (n - 1) * hop_length + frame_length
+    piece = np.asarray(y[max(lo, 0) : max(min(hi, len(y)), 0)], dtype=np.float32)
+    left = min(-lo, hi - lo) if lo < 0 else 0
+    padded = np.pad(piece, (left, hi - lo - left - len(piece)))
+    return np.lib.stride_tricks.sliding_window_view(padded, frame_length)[::hop_length]
+
+
+def frame_blocks(total: int, *, block: int = FRAME_BLOCK):
+    """``(first, n)`` for consecutive blocks of at most ``block`` frames: long recordings are
+    processed a block at a time so that memory does not grow with their length."""
+    return [(first, min(block, total - first)) for first in range(0, total, block)]
 
 
 def level_db(y: np.ndarray, *, sr: int, frame_s: float = ENERGY_FRAME_S, hop_s: float = HOP_S) -> np.ndarray:
     """RMS level of centred frames in dBFS, shape ``(n_frames(len(y)),)``; digital silence is
     ``LEVEL_FLOOR_DB``. Equals ``librosa.feature.rms(center=True, pad_mode="constant")`` in dB."""
-    y = np.asarray(y, dtype=np.float64)
     hop, length = int(round(hop_s * sr)), int(round(frame_s * sr))
     total = n_frames(len(y), sr=sr, hop_s=hop_s)
-    padded = np.pad(y, (length // 2, length // 2 + hop * total))
-    energy = np.concatenate([[0.0], np.cumsum(padded * padded)])
-    starts = np.arange(total) * hop
-    rms = np.sqrt(np.maximum(energy[starts + length] - energy[starts], 0.0) / length)
+    rms = np.empty(total)
+    for first, n in frame_blocks(total):
+        frames = frame(y, frame_length=length, hop_length=hop, n=n, first=first).astype(np.float64)
+        rms[first : first + n] = np.sqrt(np.mean(np.square(frames), axis=1))
     return np.maximum(20.0 * np.log10(np.maximum(rms, 1e-12)), LEVEL_FLOOR_DB)
 
 
@@ -122,27 +134,25 @@ def highpass(y: np.ndarray, *, sr: int, cutoff_hz: float = HIGHPASS_HZ, out_sr: 
     with a raised-cosine edge from half to one cutoff. With ``out_sr`` (an integer divisor of
     ``sr``) also returns the filtered signal resampled to ``out_sr`` (spectrum truncated at its
     Nyquist frequency), from the same FFT. Long signals go through in overlapping blocks."""
-    y = np.asarray(y, dtype=np.float64)
     factor = sr // out_sr if out_sr else 1
     margin = 2 * sr // factor * factor  # context either side of a block, dropped after filtering
     block = (FFT_BLOCK - 2 * margin) // factor * factor
-    full, low = [], []
+    y_hp, low = np.empty(len(y), np.float32), []
     for start in range(0, len(y), block):
         lo, hi = max(0, start - margin), min(len(y), start + block + margin)
         n = 1 << int(np.ceil(np.log2(max(hi - lo, 2))))  # power of two: fast FFT, zero padded
-        spec = np.fft.rfft(y[lo:hi], n)
+        spec = np.fft.rfft(np.asarray(y[lo:hi], dtype=np.float64), n)
         edge = np.clip((np.fft.rfftfreq(n, 1.0 / sr) - cutoff_hz / 2) / (cutoff_hz / 2), 0.0, 1.0)
         spec *= 0.5 - 0.5 * np.cos(np.pi * edge)
         keep = slice(start - lo, start - lo + min(block, len(y) - start))
-        full.append(np.fft.irfft(spec, n)[keep])
+        y_hp[start : start + keep.stop - keep.start] = np.fft.irfft(spec, n)[keep]
         if factor > 1:
             m = n // factor
-            low.append(np.fft.irfft(spec[: m // 2 + 1], m)[keep.start // factor : keep.stop // factor] / factor)
-    y_hp = np.concatenate(full).astype(np.float32) if full else np.zeros(0, np.float32)
+            low.append((np.fft.irfft(spec[: m // 2 + 1], m)[keep.start // factor : keep.stop // factor] / factor)
+                       .astype(np.float32))
     if not out_sr:
         return y_hp
-    y_low = np.concatenate(low).astype(np.float32) if low else np.zeros(0, np.float32)
-    return y_hp, y_low
+    return y_hp, np.concatenate(low) if low else np.zeros(0, np.float32)
 
 
 def silence_threshold_db(level: np.ndarray) -> float:
@@ -256,9 +266,12 @@ def spectral_flux_db(y: np.ndarray, *, sr: int, hop_s: float = HOP_S, smooth_s: 
     """
     total = n_frames(len(y), sr=sr, hop_s=hop_s)
     n_fft = int(2 ** np.ceil(np.log2(0.032 * sr)))
-    frames = frame(y, frame_length=n_fft, hop_length=int(round(hop_s * sr)), n=total)
-    power = np.abs(np.fft.rfft(frames * np.hanning(n_fft + 1)[:-1].astype(np.float32), axis=1)) ** 2
-    log_mel = 10.0 * np.log10(power @ _mel_bands(sr, n_fft).T + 1e-10)
+    window = np.hanning(n_fft + 1)[:-1].astype(np.float32)
+    bands = _mel_bands(sr, n_fft).T
+    log_mel = np.empty((total, FLUX_BANDS))
+    for first, n in frame_blocks(total):
+        frames = frame(y, frame_length=n_fft, hop_length=int(round(hop_s * sr)), n=n, first=first)
+        log_mel[first : first + n] = 10.0 * np.log10(np.abs(np.fft.rfft(frames * window, axis=1)) ** 2 @ bands + 1e-10)
     log_mel = np.maximum(log_mel, log_mel.max(axis=1, keepdims=True) - FLUX_RANGE_DB)  # empty bands: no flux
     change = np.sqrt(np.mean(np.square(np.diff(log_mel, axis=0)), axis=1))
     flux = np.concatenate([change[:1], change]) if change.size else np.zeros(total)

@@ -74,9 +74,12 @@ def render_table(cards: list[Scorecard]) -> str:
     return ("\n\n" + "─" * WIDTH + "\n\n").join(blocks)
 
 
-def render_json(cards: list[Scorecard]) -> str:
+def render_json(cards: list[Scorecard], *, as_list: bool | None = None) -> str:
+    """One card as an object, several as a list; ``as_list`` fixes the shape (a command given
+    several files prints a list even when only one of them could be scored)."""
     docs = [card.to_dict() for card in cards]
-    return json.dumps(docs[0] if len(docs) == 1 else docs, indent=2, ensure_ascii=False)
+    as_list = len(docs) != 1 if as_list is None else as_list
+    return json.dumps(docs if as_list else docs[0], indent=2, ensure_ascii=False)
 
 
 def render_markdown(cards: list[Scorecard]) -> str:

@@ -11,6 +11,7 @@ silence gives "no speech" instead of invented words.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import hashlib
 import json
@@ -28,7 +29,16 @@ from analyzer.models import DEFAULT_MODEL, ResolvedModel, cache_dir, resolve_mod
 
 ENGINES = ("faster-whisper", "openai-whisper")
 DEFAULT_ENGINE = "faster-whisper"
-CACHE_VERSION = 2  # bump when the cached JSON or the decoding changes meaning
+CACHE_VERSION = 3  # bump when the cached JSON or the decoding changes meaning
+# Recordings longer than this (s) are transcribed in blocks: both engines compute the log-mel
+# spectrogram of everything they are given at once (about 1.4 GB for an hour of audio)
+BLOCK_S = 600.0
+# each block ends at the quietest half second within this many seconds before its limit, so
+# that no word is cut in two
+CUT_SEARCH_S = 60.0
+CUT_SMOOTH_S = 0.5
+# windows decoded together on a GPU: batching is what makes a GPU pay off for Whisper
+GPU_BATCH_SIZE = 16
 
 
 @dataclass(frozen=True)
@@ -52,12 +62,25 @@ class DecodeOptions:
     hallucination_silence_threshold: float = 2.0
     # a segment whose no-speech probability exceeds this is dropped
     no_speech_threshold: float = 0.6
+    # faster-whisper only: decode this many 30 s windows of speech together (its
+    # BatchedInferencePipeline); None = GPU_BATCH_SIZE on a CUDA GPU, one at a time on CPU
+    batch_size: int | None = None
+
+
+@dataclass(frozen=True)
+class Decoded:
+    """What an engine returns for one stretch of audio."""
+
+    segments: list[Segment]
+    language: str
+    # the engine's confidence in ``language`` (1.0 when it was given or the model is English-only)
+    language_probability: float
 
 
 class Engine(Protocol):
     """What every engine does: samples (float32, 16 kHz) in, segments and language out."""
 
-    def transcribe(self, samples: np.ndarray, options: DecodeOptions) -> tuple[list[Segment], str]: ...
+    def transcribe(self, samples: np.ndarray, options: DecodeOptions) -> Decoded: ...
 
 
 def _cuda_available(engine: str) -> bool:
@@ -101,28 +124,29 @@ class FasterWhisperEngine:
             cpu_threads=int(os.environ.get("PITCH_ANALYZER_THREADS", "0")),
         )
 
-    def transcribe(self, samples: np.ndarray, options: DecodeOptions) -> tuple[list[Segment], str]:
+    def transcribe(self, samples: np.ndarray, options: DecodeOptions) -> Decoded:
         import ctranslate2
+        from faster_whisper import BatchedInferencePipeline
 
         ctranslate2.set_random_seed(0)  # temperature fallback samples: same audio, same words
-        raw_segments, info = self.model.transcribe(
-            samples,
-            language=options.language,
-            beam_size=options.beam_size,
-            temperature=list(options.temperature),
-            compression_ratio_threshold=options.compression_ratio_threshold,
-            condition_on_previous_text=options.condition_on_previous_text,
-            no_speech_threshold=options.no_speech_threshold,
-            hallucination_silence_threshold=options.hallucination_silence_threshold,
-            word_timestamps=True,
-            vad_filter=True,
-        )
+        settings = dict(language=options.language, beam_size=options.beam_size,
+                        temperature=list(options.temperature),
+                        compression_ratio_threshold=options.compression_ratio_threshold,
+                        condition_on_previous_text=options.condition_on_previous_text,
+                        no_speech_threshold=options.no_speech_threshold, word_timestamps=True, vad_filter=True)
+        if options.batch_size and options.batch_size > 1:
+            # speech found by the VAD is cut into windows of up to 30 s that are decoded together
+            raw_segments, info = BatchedInferencePipeline(self.model).transcribe(
+                samples, batch_size=options.batch_size, **settings)
+        else:
+            raw_segments, info = self.model.transcribe(
+                samples, hallucination_silence_threshold=options.hallucination_silence_threshold, **settings)
         segments = [
             Segment(s.text.strip(), round(s.start, 3), round(s.end, 3), _words(asdict(w) for w in s.words or []),
                     round(float(s.no_speech_prob), 4))
             for s in raw_segments
         ]
-        return segments, info.language
+        return Decoded(segments, info.language, round(float(info.language_probability), 4))
 
 
 class OpenAIWhisperEngine:
@@ -140,16 +164,30 @@ class OpenAIWhisperEngine:
             self.model = whisper.load_model(model.engine_ref, device=device)
         self.fp16 = device == "cuda"
 
-    def transcribe(self, samples: np.ndarray, options: DecodeOptions) -> tuple[list[Segment], str]:
+    def detect_language(self, speech: np.ndarray) -> tuple[str, float]:
+        """Most likely language of the first 30 s of ``speech``, and its probability."""
+        import whisper
+
+        if not self.model.is_multilingual:
+            return "en", 1.0
+        mel = whisper.log_mel_spectrogram(whisper.pad_or_trim(speech), self.model.dims.n_mels)
+        _, probabilities = self.model.detect_language(mel.to(self.model.device))
+        language = max(probabilities, key=probabilities.get)
+        return language, round(float(probabilities[language]), 4)
+
+    def transcribe(self, samples: np.ndarray, options: DecodeOptions) -> Decoded:
         spans = _speech_spans(samples)
         if not spans:
-            return [], options.language or "en"
+            return Decoded([], options.language or "en", 1.0)
         import torch
 
+        # detected here, from where speech starts, as faster-whisper does after its VAD
+        language, probability = (options.language, 1.0) if options.language else \
+            self.detect_language(samples[spans[0]["start"]:])
         torch.manual_seed(0)  # temperature fallback samples: same audio, same words
         result = self.model.transcribe(
             samples,
-            language=options.language,
+            language=language,
             temperature=options.temperature,
             compression_ratio_threshold=options.compression_ratio_threshold,
             beam_size=options.beam_size if options.beam_size > 1 else None,
@@ -168,7 +206,7 @@ class OpenAIWhisperEngine:
                     round(float(s["no_speech_prob"]), 4))
             for s in result["segments"]
         ]
-        return segments, result.get("language") or "en"
+        return Decoded(segments, language, probability)
 
 
 @functools.lru_cache(maxsize=4)
@@ -198,6 +236,46 @@ def _drop_empty(segments: list[Segment], options: DecodeOptions) -> tuple[Segmen
     return tuple(s for s in segments if s.words and s.no_speech_prob < max(options.no_speech_threshold, 0.9))
 
 
+def block_bounds(samples: np.ndarray, *, sr: int = SAMPLE_RATE, block_s: float = BLOCK_S) -> list[tuple[int, int]]:
+    """Sample ranges of at most ``block_s`` seconds that cover ``samples``, each cut at the
+    quietest ``CUT_SMOOTH_S`` within ``CUT_SEARCH_S`` before the block's limit."""
+    from analyzer.prosody import HOP_S, level_db
+
+    block = int(block_s * sr)
+    if len(samples) <= block:
+        return [(0, len(samples))]
+    width = int(CUT_SMOOTH_S / HOP_S)
+    smoothed = np.convolve(level_db(samples, sr=sr), np.ones(width) / width, mode="same")
+    hop, search = int(HOP_S * sr), int(min(CUT_SEARCH_S, block_s / 2) / HOP_S)
+    bounds, start = [], 0
+    while len(samples) - start > block:
+        limit = (start + block) // hop
+        cut = (limit - search + int(np.argmin(smoothed[limit - search : limit]))) * hop
+        bounds.append((start, cut))
+        start = cut
+    return bounds + [(start, len(samples))]
+
+
+def _shifted(segment: Segment, seconds: float) -> Segment:
+    """``segment`` with its times moved ``seconds`` later."""
+    words = tuple(dataclasses.replace(w, start=round(w.start + seconds, 3), end=round(w.end + seconds, 3))
+                  for w in segment.words)
+    return dataclasses.replace(segment, start=round(segment.start + seconds, 3), end=round(segment.end + seconds, 3),
+                               words=words)
+
+
+def transcribe_blocks(engine: Engine, samples: np.ndarray, options: DecodeOptions) -> Decoded:
+    """Transcribe block by block (see :func:`block_bounds`) so that memory stays flat and time
+    grows linearly with the recording; the first block with speech sets the language."""
+    segments, language, probability = [], options.language, 1.0
+    for start, end in block_bounds(samples):
+        decoded = engine.transcribe(samples[start:end], dataclasses.replace(options, language=language))
+        if decoded.segments and language is None:
+            language, probability = decoded.language, decoded.language_probability
+        segments.extend(_shifted(s, start / SAMPLE_RATE) for s in decoded.segments)
+    return Decoded(segments, language or "en", probability)
+
+
 def transcribe(
     audio: Audio | str | Path,
     *,
@@ -211,12 +289,16 @@ def transcribe(
         raise InputError(f"unknown engine {engine!r}; choose one of: {', '.join(ENGINES)}")
     audio = audio if isinstance(audio, Audio) else load_audio(audio)
     model_name = model or DEFAULT_MODEL
+    if options.batch_size is None:
+        batched = engine == "faster-whisper" and _cuda_available(engine)
+        options = dataclasses.replace(options, batch_size=GPU_BATCH_SIZE if batched else 1)
     path = _cache_path(audio.samples, engine, model_name, options)
     if use_cache and path.exists():
         cached = Transcript.from_dict(json.loads(path.read_text(encoding="utf-8")))
-        return Transcript(cached.segments, cached.language, engine, model_name, audio.duration, audio.path)
-    segments, language = get_engine(engine, model).transcribe(audio.samples, options)
-    transcript = Transcript(_drop_empty(segments, options), language, engine, model_name, audio.duration, audio.path)
+        return dataclasses.replace(cached, engine=engine, model=model_name, duration=audio.duration, file=audio.path)
+    decoded = transcribe_blocks(get_engine(engine, model), audio.samples, options)
+    transcript = Transcript(_drop_empty(decoded.segments, options), decoded.language, engine, model_name,
+                            audio.duration, audio.path, decoded.language_probability)
     if use_cache:
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_suffix(f".{os.getpid()}.tmp")

@@ -1,9 +1,11 @@
-"""`make bench`: per-stage wall time, real-time factor, WER and peak memory, written to
-bench/results.json and printed as a table.
+"""`make bench`: real-time factor per stage, the engine comparison at equal model, batch scaling,
+long recordings and peak memory, written to bench/results.json and printed as tables.
 
 Each engine/model runs in its own process so that its peak RSS is its own. Files: the bundled
 samples with speech (reference: the script read) and the real recordings in ../shared/speech
-that have a full reference transcript.
+that have a full reference transcript. Batch throughput and long recordings come from
+bench_batch.py and bench_long.py, run from here in their own processes and merged in.
+On a CUDA machine the engines run there (float16, faster-whisper batched), and the tables show it.
 """
 
 from __future__ import annotations
@@ -21,12 +23,8 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 SPEECH = REPO.parent / "shared" / "speech"
-CONFIGS = [("faster-whisper", "base"), ("faster-whisper", "tiny.en"), ("openai-whisper", "base"),
-           ("openai-whisper", "tiny.en")]
-# the engine comparison runs every config on these files (openai-whisper on CPU is ~4x slower, so
-# it runs on this subset only; before the engine stopped using clip_timestamps it hung on classic_bad.wav,
-# so the set can now grow); faster-whisper also runs on every file for the WER figures
-COMPARISON_FILES = ("strong.wav", "jfk.flac")
+# both engines at the default model (the comparison at equal model), and the fast bundled model
+CONFIGS = [("faster-whisper", "base"), ("openai-whisper", "base"), ("faster-whisper", "tiny.en")]
 
 
 def bench_files() -> list[tuple[Path, str]]:
@@ -49,9 +47,10 @@ def run_config(engine: str, model: str) -> dict:
     started = time.perf_counter()
     get_engine(engine, model)
     load_model_s = time.perf_counter() - started
+    from analyzer.transcribe import _cuda_available
+
     rows = []
-    files = [(p, r) for p, r in bench_files() if engine == "faster-whisper" or p.name in COMPARISON_FILES]
-    for path, reference in files:
+    for path, reference in bench_files():
         t0 = time.perf_counter()
         audio = load_audio(path)
         t1 = time.perf_counter()
@@ -59,7 +58,8 @@ def run_config(engine: str, model: str) -> dict:
         t2 = time.perf_counter()
         rows.append({"file": path.name, "duration_s": audio.duration, "load_s": t1 - t0, "transcribe_s": t2 - t1,
                      "wer": word_error_rate(reference, transcript.text)})
-    return {"engine": engine, "model": model, "load_model_s": load_model_s, "files": rows,
+    return {"engine": engine, "model": model, "device": "cuda" if _cuda_available(engine) else "cpu",
+            "load_model_s": load_model_s, "files": rows,
             "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
 
 
@@ -108,26 +108,37 @@ def summarise_pipeline(result: dict) -> dict:
     }
 
 
-def _stats(files: list[dict]) -> dict:
-    audio_s = sum(f["duration_s"] for f in files)
-    return {"files": len(files), "audio_s": round(audio_s, 1),
-            "load_audio_rtf": round(sum(f["load_s"] for f in files) / audio_s, 4),
-            "transcribe_rtf": round(sum(f["transcribe_s"] for f in files) / audio_s, 3),
-            "mean_wer": round(sum(f["wer"] for f in files) / len(files), 3)}
-
-
 def summarise(result: dict) -> dict:
-    """One config: the comparison set (same files for every config), and all files where run."""
-    comparison = _stats([f for f in result["files"] if f["file"] in COMPARISON_FILES])
-    every = _stats(result["files"])
+    """One engine and model over every file."""
+    files = result["files"]
+    audio_s, asr_s = sum(f["duration_s"] for f in files), sum(f["transcribe_s"] for f in files)
     return {
-        "engine": result["engine"], "model": result["model"], "load_model_s": round(result["load_model_s"], 2),
-        "cmp_audio_s": comparison["audio_s"], "cmp_transcribe_rtf": comparison["transcribe_rtf"],
-        "cmp_mean_wer": comparison["mean_wer"],
-        "all_files": every["files"], "all_audio_s": every["audio_s"], "all_transcribe_rtf": every["transcribe_rtf"],
-        "all_mean_wer": every["mean_wer"], "load_audio_rtf": every["load_audio_rtf"],
+        "engine": result["engine"], "model": result["model"], "device": result["device"],
+        "load_model_s": round(result["load_model_s"], 2), "files": len(files), "audio_s": round(audio_s, 1),
+        "transcribe_rtf": round(asr_s / audio_s, 3),
+        "audio_h_per_min": round(audio_s / 3600 / (asr_s / 60), 3),
+        "mean_wer": round(sum(f["wer"] for f in files) / len(files), 3),
+        "load_audio_rtf": round(sum(f["load_s"] for f in files) / audio_s, 4),
         "peak_rss_mb": round(result["peak_rss_mb"]),
     }
+
+
+def stage_table(pipeline: dict, load_audio_rtf: float) -> list[dict]:
+    """Real-time factor of each stage of analyze() (faster-whisper base), from the pipeline run."""
+    files = pipeline["files"]
+    audio_s = sum(f["duration_s"] for f in files)
+    stages = [("decode audio", None), ("transcribe (ASR)", "asr_s"), ("prosody + delivery", "delivery_s"),
+              ("text rules", "rules_s"), ("analyze() end to end", "analyze_s")]
+    return [{"stage": name, "rtf": round(load_audio_rtf if key is None else sum(f[key] for f in files) / audio_s, 4)}
+            for name, key in stages]
+
+
+def run_part(script: str, out: Path) -> dict:
+    """Run bench_batch.py or bench_long.py in its own process; its JSON."""
+    print(f"running {script} ...", file=sys.stderr, flush=True)
+    subprocess.run([sys.executable, str(REPO / "bench" / script), "--out", str(out)], check=True,
+                   stdout=subprocess.DEVNULL)
+    return json.loads(out.read_text())
 
 
 def print_table(rows: list[dict]) -> None:
@@ -154,15 +165,23 @@ def main() -> None:
     pipeline = results.pop()
     pipeline_summary = summarise_pipeline(pipeline)
     summary = [summarise(r) for r in results]
+    stages = stage_table(pipeline, summary[0]["load_audio_rtf"])
+    batch = run_part("bench_batch.py", args.out.with_name("batch.json"))
+    long = run_part("bench_long.py", args.out.with_name("long.json"))
     machine = {"platform": platform.platform(), "processor": platform.processor() or platform.machine(),
                "cpus": len(os.sched_getaffinity(0)), "python": platform.python_version()}
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps({"machine": machine, "pipeline_over_asr": pipeline_summary["pipeline_over_asr"],
-                                    "pipeline": pipeline_summary, "asr": summary, "asr_files": results,
+                                    "stages": stages, "pipeline": pipeline_summary, "asr": summary,
+                                    "batch": batch["summary"], "long": long["runs"], "asr_files": results,
                                     "pipeline_files": pipeline["files"]}, indent=2))
-    print_table(summary)
-    print()
-    print_table([pipeline_summary])
+    for title, rows in [("Real-time factor per stage (faster-whisper base)", stages),
+                        ("Whole pipeline", [pipeline_summary]),
+                        ("Engines and models (same files)", summary),
+                        ("Batch: `analyzer batch`, 1 and 2 workers", batch["summary"]),
+                        ("Long recordings: `analyzer score`", long["runs"])]:
+        print(f"\n{title}")
+        print_table(rows)
     print(f"wrote {args.out}")
 
 

@@ -5,7 +5,8 @@ The batch: the bundled samples, each in COPIES variants that differ by a few mil
 trailing silence, so that every file has its own transcript-cache entry. Two passes per setting:
 
 - cold: an empty transcript cache, so every file is transcribed (what a new week of calls costs);
-- warm: the same files again with the transcripts cached (re-scoring after a rule change).
+- warm: the same files again with the transcripts the first cold run cached (re-scoring after a
+  rule change).
 
 Each run is the real command (`python -m analyzer batch DIR -o ...`) in a fresh process, timed
 wall-clock from start to exit: worker start-up and model loading count, as they do for a user.
@@ -98,8 +99,10 @@ def main() -> None:
                 (cache / "models").symlink_to(real_models, target_is_directory=True)
             return cache
 
-        warm_cache = fresh_cache("cache-warm")
-        run_batch(tmp / "calls", 2, None, warm_cache, tmp / "fill.csv")  # fill it, untimed
+        warm_cache = None  # the cache the first cold run filled; a fill run of its own with --warm-only
+        if args.warm_only:
+            warm_cache = fresh_cache("cache-warm")
+            run_batch(tmp / "calls", 2, None, warm_cache, tmp / "fill.csv")  # untimed
         passes = ["warm"] if args.warm_only else ["cold", "warm"]
         for name in passes:
             for repeat in range(args.repeat):
@@ -109,6 +112,7 @@ def main() -> None:
                     cache = fresh_cache(f"cache-{name}-{repeat}-{index}") if name == "cold" else warm_cache
                     runs.append({"pass": name, **run_batch(tmp / "calls", workers, threads, cache,
                                                            tmp / f"{name}-{repeat}-{index}.csv")})
+                    warm_cache = warm_cache or cache
     import pandas as pd
 
     table = (pd.DataFrame(runs).groupby(["pass", "workers", "asr_threads"], sort=False)

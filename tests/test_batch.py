@@ -190,13 +190,62 @@ def test_manifest_gives_rep_campaign_and_script(batch_dir, one_worker, tmp_path)
             "../calls_missing/nowhere.wav,Yan,spring,",  # relative to the manifest's folder
             f"{root / 'bob' / 'call_01_classic_bad.wav'},,autumn,script.txt"]
     manifest.write_text("file,rep,campaign,script\n" + "\n".join(rows) + "\n")
-    results = analyze_batch(manifest, workers=1)
+    results = analyze_batch(manifest, workers=1, allow_outside=True)
     assert list(results["rep"]) == ["Zoe", "Yan", "bob"]
     assert list(results["campaign"]) == ["spring", "spring", "autumn"]
     assert list(results["status"]) == ["ok", "error", "ok"]
     assert results.loc[1, "file"] == str(tmp_path.parent / "calls_missing" / "nowhere.wav")
     assert "file not found" in results.loc[1, "error"]
     assert results.loc[2, "script"] == str(tmp_path / "script.txt")
+
+
+def test_manifest_cannot_read_outside_its_folder_without_saying_so(batch_dir, one_worker, tmp_path, caplog):
+    root, _ = batch_dir
+    team = tmp_path / "team"
+    team.mkdir()
+    for name in ("inside.wav", "scripted.wav"):
+        shutil.copyfile(SAMPLES / "strong.wav", team / name)
+    (team / "linked.wav").symlink_to(root / "alice" / "call_00_strong.wav")
+    (tmp_path / "outside.wav").write_bytes((SAMPLES / "strong.wav").read_bytes())
+    (tmp_path / "secret.txt").write_text("not for this manifest")
+    manifest = team / "manifest.csv"
+    manifest.write_text("file,rep,script\ninside.wav,ann,\n../outside.wav,ann,\n"
+                        f"{root / 'bob' / 'call_01_classic_bad.wav'},bo,\nlinked.wav,cy,\nscripted.wav,di,../secret.txt\n")
+    results = analyze_batch(manifest, workers=1)
+    assert list(results["status"]) == ["ok", "error", "error", "error", "error"]
+    named = ["outside.wav", "call_01_classic_bad.wav", "linked.wav", "secret.txt"]
+    for error, name in zip(results["error"][1:], named):
+        assert "outside the manifest's folder" in error and name in error and "--allow-outside" in error
+
+    with caplog.at_level("WARNING", logger="analyzer"):
+        allowed = analyze_batch(manifest, workers=1, allow_outside=True)
+    assert list(allowed["status"]) == ["ok"] * 5
+    warned = [r.getMessage() for r in caplog.records]
+    assert len(warned) == 4 and all("outside the manifest's folder" in w for w in warned)
+
+    refused = subprocess.run([sys.executable, "-m", "analyzer", "batch", str(manifest), "-o", str(tmp_path / "r.csv")],
+                             cwd=REPO, capture_output=True, text=True, timeout=300)
+    assert refused.returncode == 2 and refused.stderr.count("outside the manifest's folder") == 4
+    allowed_cli = subprocess.run([sys.executable, "-m", "analyzer", "batch", str(manifest), "-o",
+                                  str(tmp_path / "r2.csv"), "--allow-outside"],
+                                 cwd=REPO, capture_output=True, text=True, timeout=300)
+    assert allowed_cli.returncode == 0, allowed_cli.stderr
+    assert allowed_cli.stderr.count("analyzer: warning: ") == 4
+
+
+def test_manifest_rep_channel_picks_the_rep_in_a_call(originals, tmp_path):
+    shutil.copyfile(SAMPLES / "cold_call_stereo.wav", tmp_path / "call.wav")
+    (tmp_path / "calls.csv").write_text("file,rep,rep_channel\ncall.wav,sam,left\ncall.wav,pat,right\n")
+    items = collect_inputs(tmp_path / "calls.csv")
+    assert [item.rep_channel for item in items] == ["left"]  # the same file is scored once
+    (tmp_path / "call_copy.wav").write_bytes((tmp_path / "call.wav").read_bytes())
+    (tmp_path / "calls.csv").write_text("file,rep,rep_channel\ncall.wav,sam,left\ncall_copy.wav,pat,Right\n")
+    results = analyze_batch(tmp_path / "calls.csv", workers=1)
+    assert list(results["rep_channel"]) == ["left", "right"]
+    assert results.loc[0, "talk_ratio_rep"] + results.loc[1, "talk_ratio_rep"] == pytest.approx(1.0, abs=0.1)
+    (tmp_path / "bad.csv").write_text("file,rep_channel\ncall.wav,middle\n")
+    with pytest.raises(InputError, match="rep_channel must be left or right"):
+        collect_inputs(tmp_path / "bad.csv")
 
 
 def test_bad_manifest_is_one_line_error(tmp_path):

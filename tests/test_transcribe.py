@@ -12,7 +12,7 @@ from analyzer.audio import SAMPLE_RATE, Audio, load_audio
 from analyzer.datatypes import Transcript
 from analyzer.errors import ModelError
 from analyzer.models import BUNDLED_MODELS, DEFAULT_MODEL, resolve_model, sha256_of
-from analyzer.transcribe import get_engine, transcribe
+from analyzer.transcribe import DecodeOptions, block_bounds, get_engine, transcribe
 from analyzer.wer import word_error_rate
 from tests.conftest import speech_manifest
 
@@ -21,6 +21,10 @@ JFK_WORDS = "and so my fellow americans ask not what your country can do for you
 
 def bare(word: str) -> str:
     return re.sub(r"[^\w']", "", word).lower()
+
+
+def starts_of(transcript: Transcript, word: str) -> list[float]:
+    return [w.start for w in transcript.words if bare(w.word) == word]
 
 
 def find_word(transcript: Transcript, word: str):
@@ -85,9 +89,52 @@ def test_repeated_voicemail_does_not_loop(jfk):
     assert transcript.words[-1].end > long_audio.duration - 2.0  # reaches the end
 
 
+def _jfk_repeated(jfk, repeats: int, gap_s: float = 0.0) -> Audio:
+    gap = np.zeros(int(gap_s * SAMPLE_RATE), np.float32)
+    samples = np.tile(np.concatenate([jfk.samples, gap]), repeats)
+    return Audio(samples, SAMPLE_RATE, f"jfk-x{repeats}", samples[None])
+
+
+def test_long_recordings_are_cut_into_blocks_in_quiet_places(jfk):
+    audio = _jfk_repeated(jfk, 16)  # 176 s of continuous real speech, pauses only between phrases
+    bounds = block_bounds(audio.samples, block_s=40.0)
+    assert bounds[0][0] == 0 and bounds[-1][1] == len(audio.samples)
+    assert all(a[1] == b[0] for a, b in zip(bounds, bounds[1:])) and len(bounds) >= 5
+    assert all(end - start <= 40.0 * SAMPLE_RATE for start, end in bounds)
+    level = [float(np.sqrt(np.mean(audio.samples[cut - 800 : cut + 800] ** 2))) for _, cut in bounds[:-1]]
+    loud = float(np.sqrt(np.mean(audio.samples ** 2)))
+    assert max(level) < 0.1 * loud  # every cut (±50 ms) is in a pause, 20 dB below the speech
+    assert block_bounds(audio.samples[: 30 * SAMPLE_RATE], block_s=40.0) == [(0, 30 * SAMPLE_RATE)]
+
+
+def test_blockwise_transcription_keeps_every_word_in_place(jfk, monkeypatch):
+    audio = _jfk_repeated(jfk, 6, gap_s=1.0)
+    whole = transcribe(audio, use_cache=False)
+    monkeypatch.setattr("analyzer.transcribe.BLOCK_S", 25.0)  # 72 s → 3 blocks
+    blocks = transcribe(audio, use_cache=False)
+    assert word_error_rate(" ".join([JFK_WORDS] * 6), blocks.text) < 0.1
+    assert word_error_rate(whole.text, blocks.text) < 0.1
+    starts = [w.start for w in blocks.words]
+    assert starts == sorted(starts) and blocks.words[-1].end > audio.duration - 2.5
+    for word in ("americans", "country"):  # the same words at the same times, whichever block they fell in
+        assert np.allclose(starts_of(blocks, word), starts_of(whole, word), atol=0.3)
+    assert blocks.language == "en" and blocks.language_probability > 0.5
+
+
+def test_batched_decoding_gives_the_same_words(jfk):
+    """The GPU path (faster-whisper's BatchedInferencePipeline), run on CPU."""
+    audio = _jfk_repeated(jfk, 4, gap_s=1.0)
+    batched = transcribe(audio, options=DecodeOptions(batch_size=4), use_cache=False)
+    sequential = transcribe(audio, use_cache=False)
+    assert word_error_rate(" ".join([JFK_WORDS] * 4), batched.text) < 0.1
+    assert np.allclose(starts_of(batched, "americans"), starts_of(sequential, "americans"), atol=0.3)
+
+
 def test_both_engines_give_the_same_words_and_timings(jfk):
     fast = transcribe(jfk, engine="faster-whisper")
     reference = transcribe(jfk, engine="openai-whisper")
+    assert fast.language == reference.language == "en" and min(fast.language_probability,
+                                                                  reference.language_probability) > 0.5
     assert [bare(w.word) for w in fast.words] == [bare(w.word) for w in reference.words]
     assert max(abs(a.start - b.start) + abs(a.end - b.end) for a, b in zip(fast.words, reference.words)) < 0.2
 
