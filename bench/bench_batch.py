@@ -80,7 +80,7 @@ def main() -> None:
                         "per worker; default: the batch's own choice). Default: 1,2")
     parser.add_argument("--repeat", type=int, default=1, help="runs of each setting per pass; the table shows the "
                         "median wall time (default: 1)")
-    parser.add_argument("--copies", type=int, default=2, help="variants of each sample (default: 2 → 12 files)")
+    parser.add_argument("--copies", type=int, default=1, help="variants of each sample (default: 1 → 6 files)")
     parser.add_argument("--warm-only", action="store_true", help="skip the cold (transcribing) pass")
     args = parser.parse_args()
     settings = [(int(w), int(t) if t else None) for w, _, t in (s.partition("x") for s in args.settings.split(","))]

@@ -4,8 +4,9 @@ minutes of real speech, written to bench/long.json and printed as a table.
 The recordings are the real ones in ../shared/speech, one after another with half a second
 between them, repeated to the length wanted (written to a temporary folder, never to the repo).
 Each run is the real command in a fresh process with an empty transcript cache; its peak RSS
-comes from the kernel's accounting of that process (wait4). Linear time shows as a constant
-``s_per_audio_min``; ``scaling`` is each length's seconds per audio minute over the shortest one's.
+comes from the kernel's accounting of that process (wait4). Linear time shows as
+``time_x`` (wall time over the previous length's) equal to ``audio_x`` (length over the previous
+length); process start-up and model loading (about 15 s) weigh on the shortest file only.
 """
 
 from __future__ import annotations
@@ -86,8 +87,9 @@ def main() -> None:
             rows.append({"audio_min": minutes, "model": args.model, **result,
                          "s_per_audio_min": round(result["wall_s"] / minutes, 2)})
             path.unlink()
-    for row in rows:
-        row["scaling"] = round(row["s_per_audio_min"] / rows[0]["s_per_audio_min"], 2)
+    for previous, row in zip(rows, rows[1:]):
+        row["audio_x"] = round(row["audio_min"] / previous["audio_min"], 2)
+        row["time_x"] = round(row["wall_s"] / previous["wall_s"], 2)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps({"runs": rows}, indent=2))
     import pandas as pd
