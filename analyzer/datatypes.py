@@ -7,7 +7,7 @@ round-trips through JSON (the transcript cache and the CLI's JSON output rely on
 from __future__ import annotations
 
 import dataclasses
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 

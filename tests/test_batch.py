@@ -16,7 +16,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from analyzer.batch import ResultLog, analyze_batch, collect_inputs, log_path, read_log, repair_log
+from analyzer.batch import ResultLog, analyze_batch, log_path, read_log, repair_log
+from analyzer.inputs import collect_inputs
 from analyzer.errors import InputError
 from analyzer.rollup import TEAM, comparable, read_results, summarise
 

@@ -8,7 +8,6 @@ import subprocess
 
 import click
 import numpy as np
-import pytest
 from PIL import Image
 
 from analyzer.datatypes import Finding
