@@ -28,6 +28,8 @@ import time
 import wave
 from pathlib import Path
 
+from caches import empty_cache
+
 REPO = Path(__file__).resolve().parents[1]
 SAMPLES = REPO / "samples"
 PAD_FRAMES = 160  # 10 ms at 16 kHz: the trailing silence that makes each variant's audio unique
@@ -84,24 +86,15 @@ def main() -> None:
     parser.add_argument("--warm-only", action="store_true", help="skip the cold (transcribing) pass")
     args = parser.parse_args()
     settings = [(int(w), int(t) if t else None) for w, _, t in (s.partition("x") for s in args.settings.split(","))]
-    real_models = Path(os.environ.get("PITCH_ANALYZER_CACHE") or
-                       Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "pitch-analyzer") / "models"
 
     runs = []
     with tempfile.TemporaryDirectory(prefix="bench-batch-") as tmp:
         tmp = Path(tmp)
         files = make_batch(tmp / "calls", args.copies)
 
-        def fresh_cache(name: str) -> Path:  # an empty transcript cache sharing the assembled model files
-            cache = tmp / name
-            cache.mkdir()
-            if real_models.is_dir():
-                (cache / "models").symlink_to(real_models, target_is_directory=True)
-            return cache
-
         warm_cache = None  # the cache the first cold run filled; a fill run of its own with --warm-only
         if args.warm_only:
-            warm_cache = fresh_cache("cache-warm")
+            warm_cache = empty_cache(tmp / "cache-warm")
             run_batch(tmp / "calls", 2, None, warm_cache, tmp / "fill.csv")  # untimed
         passes = ["warm"] if args.warm_only else ["cold", "warm"]
         for name in passes:
@@ -109,7 +102,7 @@ def main() -> None:
                 for index, (workers, threads) in enumerate(settings):
                     print(f"{name} pass {repeat + 1}/{args.repeat}, {len(files)} files, --workers {workers}"
                           f"{f', {threads} ASR threads each' if threads else ''} ...", file=sys.stderr, flush=True)
-                    cache = fresh_cache(f"cache-{name}-{repeat}-{index}") if name == "cold" else warm_cache
+                    cache = empty_cache(tmp / f"cache-{name}-{repeat}-{index}") if name == "cold" else warm_cache
                     runs.append({"pass": name, **run_batch(tmp / "calls", workers, threads, cache,
                                                            tmp / f"{name}-{repeat}-{index}.csv")})
                     warm_cache = warm_cache or cache

@@ -23,6 +23,8 @@ from pathlib import Path
 
 import numpy as np
 
+from caches import empty_cache
+
 REPO = Path(__file__).resolve().parents[1]
 SPEECH = REPO.parent / "shared" / "speech"
 GAP_S = 0.5  # silence between two recordings
@@ -70,8 +72,6 @@ def main() -> None:
     parser.add_argument("--model", default="tiny.en", help="Whisper model (default: tiny.en, which keeps `make "
                         "bench` under 15 minutes on 2 cores; base is the scoring default)")
     args = parser.parse_args()
-    models = Path(os.environ.get("PITCH_ANALYZER_CACHE") or
-                  Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "pitch-analyzer") / "models"
     rows = []
     with tempfile.TemporaryDirectory(prefix="bench-long-") as tmp:
         tmp = Path(tmp)
@@ -79,11 +79,7 @@ def main() -> None:
         for minutes in map(float, args.minutes.split(",")):
             print(f"scoring {minutes:g} minutes of speech with {args.model} ...", file=sys.stderr, flush=True)
             path = write_recording(tmp / f"speech_{minutes:g}min.wav", loop, minutes)
-            cache = tmp / f"cache-{minutes:g}"
-            cache.mkdir()
-            if models.is_dir():  # an empty transcript cache that shares the assembled model files
-                (cache / "models").symlink_to(models, target_is_directory=True)
-            result = score(path, args.model, cache, tmp / f"card-{minutes:g}.json")
+            result = score(path, args.model, empty_cache(tmp / f"cache-{minutes:g}"), tmp / f"card-{minutes:g}.json")
             rows.append({"audio_min": minutes, "model": args.model, **result,
                          "s_per_audio_min": round(result["wall_s"] / minutes, 2)})
             path.unlink()

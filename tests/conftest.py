@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import csv
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -28,6 +30,20 @@ def speech_dir() -> Path:
     if not SPEECH.is_dir():
         pytest.fail(f"real recordings missing: {SPEECH} (the checkout must sit beside shared/)")
     return SPEECH
+
+
+def run_analyzer(*args: str, stdin: str | None = None, timeout: float = 900) -> subprocess.CompletedProcess:
+    """The command line as a user runs it: ``python -m analyzer ARGS`` in a real subprocess."""
+    return subprocess.run([sys.executable, "-m", "analyzer", *args], capture_output=True, text=True, input=stdin,
+                          cwd=REPO, timeout=timeout)
+
+
+@pytest.fixture(scope="session")
+def jfk(speech_dir):
+    """A real read recording (11 s, 44.1 kHz stereo FLAC), decoded."""
+    from analyzer.audio import load_audio
+
+    return load_audio(speech_dir / "whisper" / "jfk.flac")
 
 
 @pytest.fixture(scope="session")

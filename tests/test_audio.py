@@ -15,11 +15,6 @@ from analyzer.errors import AudioError
 from tests.audio_files import write_audio
 
 
-@pytest.fixture(scope="module")
-def jfk(speech_dir):
-    return load_audio(speech_dir / "whisper" / "jfk.flac")
-
-
 def test_real_flac_is_mono_16k_with_channels_kept(jfk):
     assert jfk.sample_rate == SAMPLE_RATE and jfk.samples.dtype == np.float32
     assert jfk.samples.ndim == 1 and jfk.channels.shape == (2, len(jfk.samples))

@@ -17,23 +17,17 @@ import pytest
 from analyzer.audio import SAMPLE_RATE, load_audio
 from analyzer.pipeline import analyze
 from tests.audio_files import write_audio
-from tests.conftest import REPO, SAMPLES, SPEECH, speech_manifest
+from tests.conftest import REPO, SAMPLES, SPEECH, run_analyzer, speech_manifest
 
 SCHEMA = json.loads((REPO / "analyzer" / "data" / "scorecard.schema.json").read_text())
 
 
-def run(*args: str, **kwargs) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "analyzer", *args], capture_output=True, text=True, cwd=REPO,
-                          timeout=600, **kwargs)
+def run(*args: str) -> subprocess.CompletedProcess:
+    return run_analyzer(*args, timeout=600)
 
 
 def rules_of(card) -> set[str]:
     return {f.rule for f in card.findings}
-
-
-@pytest.fixture(scope="module")
-def jfk():
-    return load_audio(SPEECH / "whisper" / "jfk.flac")
 
 
 def _empty_wav() -> bytes:

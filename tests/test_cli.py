@@ -11,11 +11,7 @@ import jsonschema
 import pytest
 
 from tests.conftest import REPO, SAMPLES
-
-
-def run(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "analyzer", *args], capture_output=True, text=True, input=stdin,
-                          cwd=REPO, timeout=900)
+from tests.conftest import run_analyzer as run
 
 
 def test_help_is_fast_and_imports_no_heavy_library():

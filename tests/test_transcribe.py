@@ -8,7 +8,7 @@ import re
 import numpy as np
 import pytest
 
-from analyzer.audio import SAMPLE_RATE, Audio, load_audio
+from analyzer.audio import SAMPLE_RATE, Audio
 from analyzer.datatypes import Transcript
 from analyzer.errors import ModelError
 from analyzer.models import BUNDLED_MODELS, DEFAULT_MODEL, resolve_model, sha256_of
@@ -29,11 +29,6 @@ def starts_of(transcript: Transcript, word: str) -> list[float]:
 
 def find_word(transcript: Transcript, word: str):
     return next(w for w in transcript.words if bare(w.word) == word)
-
-
-@pytest.fixture(scope="module")
-def jfk(speech_dir):
-    return load_audio(speech_dir / "whisper" / "jfk.flac")
 
 
 def test_default_model_words_and_timings_on_real_speech(jfk):
