@@ -30,7 +30,6 @@ _ONES = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight",
          "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen"]
 _TENS = {"twenty": 2, "thirty": 3, "forty": 4, "fifty": 5, "sixty": 6, "seventy": 7, "eighty": 8, "ninety": 9}
 NUMBER_WORDS = {w: str(i) for i, w in enumerate(_ONES)} | {w: str(10 * t) for w, t in _TENS.items()}
-DIGIT_WORDS = dict(enumerate(_ONES[:10]))
 
 # a written word: initials with dots (a.m., U.S.), or letters/digits with inner ' - / .
 _PIECE = r"[A-Za-z0-9]+(?:['\u2019][A-Za-z]+)*"

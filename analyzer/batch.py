@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable, Iterator
 
-from analyzer.errors import AnalyzerError, InputError, ModelError
+from analyzer.errors import AnalyzerError, InputError, ModelError, one_line
 from analyzer.inputs import BatchItem, collect_inputs
 from analyzer.rollup import results_frame, results_row, write_atomically, write_results
 
@@ -66,10 +66,6 @@ def _config(args: tuple):
     return Config(frozenset(disabled), dict(thresholds), tuple(Path(p) for p in packs), Path(path) if path else None)
 
 
-def _one_line(text: str) -> str:
-    return " ".join(str(text).split())
-
-
 def score_file(item: BatchItem, options: ScoreOptions) -> dict[str, Any]:
     """Score one file: its log record (``row`` and ``card``). Any error but a model error becomes an error row."""
     from analyzer.pipeline import analyze
@@ -84,9 +80,9 @@ def score_file(item: BatchItem, options: ScoreOptions) -> dict[str, Any]:
     except ModelError:
         raise  # not the file's fault: the batch stops
     except AnalyzerError as exc:
-        error = _one_line(exc)
+        error = one_line(exc)
     except Exception as exc:  # a bug on one odd file must not stop the batch; the row says what happened
-        error = _one_line(f"{item.path}: internal error ({exc.__class__.__name__}: {exc})")
+        error = one_line(f"{item.path}: internal error ({exc.__class__.__name__}: {exc})")
     return {"row": make_row(item, card, error, time.perf_counter() - started), "card": card}
 
 
@@ -262,7 +258,7 @@ def _run_dask(items, options, workers, scheduler):
         else:
             client = Client(scheduler, timeout="10s")
     except OSError as exc:
-        raise InputError(f"cannot reach Dask scheduler {scheduler}: {_one_line(exc)}") from None
+        raise InputError(f"cannot reach Dask scheduler {scheduler}: {one_line(exc)}") from None
     try:
         futures = {client.submit(score_file, item, options, pure=False): item for item in items}
         for future in as_completed(futures):
@@ -272,7 +268,7 @@ def _run_dask(items, options, workers, scheduler):
             except ModelError:
                 raise
             except Exception as exc:  # KilledWorker: the file crashed a worker again and again
-                error = _one_line(f"{item.path}: worker failed ({exc.__class__.__name__}: {exc})")
+                error = one_line(f"{item.path}: worker failed ({exc.__class__.__name__}: {exc})")
                 record = {"row": make_row(item, None, error, 0.0), "card": None}
             yield item, record
     finally:

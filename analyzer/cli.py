@@ -210,12 +210,8 @@ def batch(inputs: tuple[str, ...], output: str, workers: int | None, resume: boo
     script). One row per file; exit code 2 when any file could not be scored."""
     from analyzer.batch import analyze_batch
 
-    try:
-        results = analyze_batch(inputs, output=output, workers=workers, resume=resume, scripts=scripts,
-                                allow_outside=allow_outside, scheduler=scheduler, engine=engine, model=model)
-    except AnalyzerError as exc:
-        _report_error(str(exc))
-        sys.exit(EXIT_ERROR)
+    results = analyze_batch(inputs, output=output, workers=workers, resume=resume, scripts=scripts,
+                            allow_outside=allow_outside, scheduler=scheduler, engine=engine, model=model)
     counts = results["status"].value_counts()
     for message in results.loc[results["status"] == "error", "error"]:
         _report_error(message)
@@ -233,11 +229,7 @@ def summary(results: str, top: int, fmt: str) -> None:
     """Roll up a batch RESULTS table (.csv or .parquet): per-rep averages, grades, most frequent findings."""
     from analyzer.rollup import read_results, render_summary, summarise, summary_to_json
 
-    try:
-        rollups = summarise(read_results(results), top=top)
-    except AnalyzerError as exc:
-        _report_error(str(exc))
-        sys.exit(EXIT_ERROR)
+    rollups = summarise(read_results(results), top=top)
     if fmt == "json":
         click.echo(json.dumps(summary_to_json(rollups), indent=2, ensure_ascii=False))
     else:
@@ -246,7 +238,8 @@ def summary(results: str, top: int, fmt: str) -> None:
 
 
 def run_cli() -> None:
-    """Entry point that turns an AnalyzerError escaping a command into one line and exit code 2."""
+    """Entry point (console script and ``python -m analyzer``) that turns an AnalyzerError
+    escaping any command into one line and exit code 2."""
     try:
         main(standalone_mode=True)
     except AnalyzerError as exc:

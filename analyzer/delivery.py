@@ -75,6 +75,8 @@ class Delivery:
     # pitch contour for plots: times (s) and semitones re. the median (NaN where unvoiced)
     contour_times_s: np.ndarray = field(default_factory=lambda: np.zeros(0))
     contour_st: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    # RMS level (dBFS) on the same times: the plot's level panel, without decoding the audio again
+    contour_level_db: np.ndarray = field(default_factory=lambda: np.zeros(0))
 
     @property
     def internal_pauses(self) -> list[Pause]:
@@ -124,7 +126,8 @@ class Delivery:
                              "boundaries": [b.to_dict() for b in self.boundaries]}
         if contour:
             out["contour"] = {"times_s": [round(float(t), 3) for t in self.contour_times_s],
-                              "st": [None if np.isnan(v) else round(float(v), 2) for v in self.contour_st]}
+                              "st": [None if np.isnan(v) else round(float(v), 2) for v in self.contour_st],
+                              "level_db": [round(float(v), 1) for v in self.contour_level_db]}
         return out
 
     @classmethod
@@ -146,6 +149,7 @@ class Delivery:
             boundaries=tuple(Boundary.from_dict(b) for b in script["boundaries"]) if script else (),
             contour_times_s=np.asarray(contour["times_s"], dtype=float),
             contour_st=np.asarray([np.nan if v is None else v for v in contour["st"]], dtype=float),
+            contour_level_db=np.asarray(contour.get("level_db", []), dtype=float),
         )
 
 
@@ -246,7 +250,7 @@ def measure_delivery(audio: Audio, transcript: Transcript, *, script: str | None
         script_given=alignment is not None,
         script_coverage=alignment.coverage if alignment is not None else None,
         boundaries=tuple(script_boundaries(alignment, words, pauses)) if alignment is not None else (),
-        contour_times_s=p.times_s[keep], contour_st=st[keep],
+        contour_times_s=p.times_s[keep], contour_st=st[keep], contour_level_db=p.level_db[keep],
     )
 
 

@@ -3,6 +3,11 @@
 from __future__ import annotations
 
 
+def one_line(text: object) -> str:
+    """``text`` with every run of whitespace (newlines too) as one space: error messages are one line."""
+    return " ".join(str(text).split())
+
+
 class AnalyzerError(Exception):
     """Base class for every error the tool reports to a user in one line."""
 

@@ -29,7 +29,6 @@ from analyzer.datatypes import Word
 from analyzer.fillers import is_filler_word, normalise_word
 from analyzer.prosody import sounding_centre
 
-PAUSE_KINDS = ("sentence", "clause", "mid_phrase", "line_break", "lead", "trail")
 
 # a pause right after one of these is inside a phrase, whatever Whisper's punctuation says:
 # determiners, possessives, subject pronouns, auxiliaries and modals, conjunctions, "to", "of"

@@ -115,9 +115,9 @@ def _analyze_call(audio: Audio, *, config: Config, engine: str, model: str | Non
 
     split = split_call(audio, rep_channel=rep_channel)
     rep = transcribe(split.rep, engine=engine, model=model)
-    prospect = transcribe(split.prospect, engine=engine, model=model)
     if (unscorable := _unscorable(rep, config)) is not None:
         return _unscored_card(audio, rep, unscorable)
+    prospect = transcribe(split.prospect, engine=engine, model=model)
     conversation = measure_conversation(split, rep, prospect)
     card = _score_speech(split.rep, rep, opener_words(conversation), script=None, config=config, kind="opener",
                          extra_findings=tuple(conversation_findings(conversation, config=config))

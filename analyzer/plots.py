@@ -76,15 +76,16 @@ def _card_title(card) -> str:
 def card_envelope(card) -> tuple[np.ndarray, np.ndarray]:
     """Times (s) and linear RMS level (0..1, peak 1) of the card's recording, for the level panel.
 
-    From the Delivery's level track when it carries one (``level_db`` on ``contour_times_s``),
-    else measured again from ``card.file`` (:func:`analyzer.prosody.level_db`), else empty.
+    From the Delivery's level track (``contour_level_db`` on ``contour_times_s``); for a card
+    without one (no speech, or read from JSON without its contour) measured again from
+    ``card.file`` (:func:`analyzer.prosody.level_db`), else empty.
     """
     from analyzer import prosody
 
     delivery = card.delivery
-    level = getattr(delivery, "level_db", None)
-    if level is not None and len(level) == len(delivery.contour_times_s):
-        times = np.asarray(delivery.contour_times_s, dtype=float)
+    if delivery is not None and len(delivery.contour_level_db) and \
+            len(delivery.contour_level_db) == len(delivery.contour_times_s):
+        times, level = np.asarray(delivery.contour_times_s, dtype=float), delivery.contour_level_db
     elif Path(card.file).is_file():
         from analyzer.audio import load_audio
         from analyzer.errors import AudioError

@@ -14,9 +14,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from analyzer.errors import InputError
+from analyzer.errors import InputError, one_line
 
-STATUSES = ("ok", "no_speech", "error")
 TOP_RULES = 3  # rule ids of the first findings (fix-first order) that get their own columns
 # the columns before and after the one-per-dimension scores; `elapsed_s` is the only one that
 # differs between two runs over the same files
@@ -123,8 +122,7 @@ def read_results(path: str | Path) -> pd.DataFrame:
         else:
             frame = pd.read_csv(path, dtype={c: str for c in TEXT_COLUMNS}, keep_default_na=False, na_values=[""])
     except Exception as exc:  # pandas and pyarrow raise many types for a bad file
-        reason = " ".join(str(exc).split())
-        raise InputError(f"{path}: cannot read results table ({exc.__class__.__name__}: {reason})") from None
+        raise InputError(f"{path}: cannot read results table ({exc.__class__.__name__}: {one_line(exc)})") from None
     missing = [c for c in ("file", "rep", "status") if c not in frame.columns]
     if missing:
         raise InputError(f"{path}: not a results table from `analyzer batch` (no column {', '.join(missing)})")
