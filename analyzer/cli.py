@@ -62,8 +62,8 @@ def main() -> None:
 @click.option("--no-cache", is_flag=True, help="Transcribe again even if a cached transcript exists.")
 def transcribe(audio: tuple[str, ...], engine: str, model: str | None, fmt: str, no_cache: bool) -> None:
     """Transcribe AUDIO files with word timings."""
-    from analyzer.transcribe import transcribe as run
-    from analyzer.writers import TRANSCRIPT_WRITERS
+    from analyzer.audio.transcribe import transcribe as run
+    from analyzer.reports.transcript import TRANSCRIPT_WRITERS
 
     def one(path: str):
         """Transcribe one file; text formats are printed as each file finishes."""
@@ -120,7 +120,7 @@ def score(audio: tuple[str, ...], script: str | None, rep_channel: str | None, e
           fmt: str, output: str | None, fail_under: float | None) -> None:
     """Score recorded pitches: grade, what to fix first, dimension scores."""
     from analyzer.pipeline import analyze
-    from analyzer.report import RENDERERS, render_json
+    from analyzer.reports.render import RENDERERS, render_json
 
     script_path = Path(script) if script else None
     cards, failures = _for_each_file(audio, lambda path: analyze(path, script=script_path, engine=engine, model=model,
@@ -136,7 +136,7 @@ def score(audio: tuple[str, ...], script: str | None, rep_channel: str | None, e
 def script(file, fmt: str, output: str | None, fail_under: float | None) -> None:
     """Check a script (FILE, or - for stdin) before recording it."""
     from analyzer.pipeline import analyze_text
-    from analyzer.report import RENDERERS
+    from analyzer.reports.render import RENDERERS
 
     name = "<stdin>" if file.name == "<stdin>" else file.name
     card = analyze_text(file.read(), file=name)
@@ -147,20 +147,24 @@ def script(file, fmt: str, output: str | None, fail_under: float | None) -> None
 @main.command(name="rules")
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
 def list_rules_command(fmt: str) -> None:
-    """List every rule: id, dimension, severity, threshold and its source."""
+    """List the effective rules (analyzer.toml applied): id, dimension, severity, threshold, its
+    source, whether the rule is on and which file set it."""
     from dataclasses import asdict
 
-    from analyzer.rules.registry import all_rules
+    from analyzer.config import load_config
 
-    rules = list(all_rules().values())
+    config = load_config()
+    rules = list(config.rules().values())
     if fmt == "json":
-        click.echo(json.dumps([asdict(r) for r in rules], indent=2, ensure_ascii=False))
+        docs = [{**asdict(r), "enabled": config.enabled(r.id), "set_by": config.origin(r.id)} for r in rules]
+        click.echo(json.dumps(docs, indent=2, ensure_ascii=False))
         return
     from tabulate import tabulate
 
-    rows = [[r.id, r.dimension, r.severity, "" if r.threshold is None else r.threshold, r.source] for r in rules]
-    click.echo(tabulate(rows, headers=["rule", "dimension", "severity", "threshold", "source"], tablefmt="simple",
-                        maxcolwidths=[None, None, None, 10, 50]))
+    rows = [[r.id, r.dimension, r.severity, "" if r.threshold is None else r.threshold,
+             "on" if config.enabled(r.id) else "off", config.origin(r.id), r.source] for r in rules]
+    click.echo(tabulate(rows, headers=["rule", "dimension", "severity", "threshold", "state", "set by", "source"],
+                        tablefmt="simple", maxcolwidths=[None, None, None, 10, None, 20, 40]))
 
 
 @main.command()
@@ -171,10 +175,10 @@ def list_rules_command(fmt: str) -> None:
 @click.option("--format", "fmt", type=click.Choice(["json", "table"]), default="table", show_default=True)
 def delivery(audio: str, script: str | None, engine: str, model: str | None, fmt: str) -> None:
     """How it was said: pace, pitch, pauses (with their kind), fillers, scripted-delivery score."""
-    from analyzer.audio import load_audio
-    from analyzer.delivery import measure_delivery
+    from analyzer.audio.load import load_audio
+    from analyzer.delivery.measure import measure_delivery
     from analyzer.pipeline import read_script
-    from analyzer.transcribe import transcribe as run
+    from analyzer.audio.transcribe import transcribe as run
 
     loaded = load_audio(audio)
     measured = measure_delivery(loaded, run(loaded, engine=engine, model=model),
@@ -182,7 +186,7 @@ def delivery(audio: str, script: str | None, engine: str, model: str | None, fmt
     if fmt == "json":
         click.echo(json.dumps(measured.to_dict(), indent=2, ensure_ascii=False))
     else:
-        from analyzer.report import render_delivery
+        from analyzer.reports.render import render_delivery
 
         click.echo(render_delivery(measured))
 
@@ -208,7 +212,7 @@ def batch(inputs: tuple[str, ...], output: str, workers: int | None, resume: boo
           allow_outside: bool, scheduler: str | None, engine: str, model: str | None) -> None:
     """Score many recordings into one table: INPUTS are folders, globs or manifest CSVs (file, rep, campaign,
     script). One row per file; exit code 2 when any file could not be scored."""
-    from analyzer.batch import analyze_batch
+    from analyzer.batch.runner import analyze_batch
 
     results = analyze_batch(inputs, output=output, workers=workers, resume=resume, scripts=scripts,
                             allow_outside=allow_outside, scheduler=scheduler, engine=engine, model=model)
@@ -227,7 +231,7 @@ def batch(inputs: tuple[str, ...], output: str, workers: int | None, resume: boo
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
 def summary(results: str, top: int, fmt: str) -> None:
     """Roll up a batch RESULTS table (.csv or .parquet): per-rep averages, grades, most frequent findings."""
-    from analyzer.rollup import read_results, render_summary, summarise, summary_to_json
+    from analyzer.batch.rollup import read_results, render_summary, summarise, summary_to_json
 
     rollups = summarise(read_results(results), top=top)
     if fmt == "json":

@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
 
-from analyzer.datatypes import Finding
+from analyzer.types import Finding
 from analyzer.errors import InputError
 from analyzer.rules.registry import Rule, all_rules, merge_rules, read_rules
 
@@ -58,6 +58,19 @@ class Config:
             numeric = isinstance(declared[rule_id].threshold, (int, float))
             if numeric and (isinstance(value, bool) or not isinstance(value, (int, float))):
                 raise InputError(f"{where}: threshold of {rule_id} must be a number, not {value!r}")
+
+    def __reduce__(self):
+        """Pickle by value (batch workers receive the Config, not a path to read again)."""
+        return (Config, (self.disabled, dict(self.thresholds), self.packs, self.path))
+
+    def origin(self, rule_id: str) -> str:
+        """Where the rule's effective settings come from: this settings file, a pack, or "default"."""
+        if rule_id in self.thresholds or rule_id in self.disabled:
+            return str(self.path or "settings")
+        for pack in self.packs:
+            if any(rule.id == rule_id for rule in read_rules(pack)):
+                return str(pack)
+        return "default"
 
     def rules(self) -> dict[str, Rule]:
         """Every rule (built in and from packs) with threshold overrides applied, by id."""

@@ -5,16 +5,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from analyzer.audio import Audio, load_audio
+from analyzer.audio.load import Audio, load_audio
+from analyzer.audio.transcribe import DEFAULT_ENGINE, transcribe
 from analyzer.config import Config, load_config
-from analyzer.datatypes import Finding
 from analyzer.errors import InputError
-from analyzer.recording import clipping_findings, dead_air_findings, not_english
-from analyzer.rules import check_text
-from analyzer.rules.registry import rule
-from analyzer.scorecard import Scorecard
-from analyzer.scoring import AUDIO_DIMENSIONS, TEXT_DIMENSIONS, dimension_scores, fix_first, grade, overall_score, passes
-from analyzer.transcribe import DEFAULT_ENGINE, transcribe
+from analyzer.rules import check_audio, check_gate, check_text
+from analyzer.scoring.model import AUDIO_DIMENSIONS, TEXT_DIMENSIONS, dimension_scores, fix_first, grade, overall_score, passes
+from analyzer.types import Finding, Measures, Scorecard, Transcript
 
 
 def read_script(script: str | Path | None) -> str | None:
@@ -41,7 +38,7 @@ def build_card(*, file: str, duration: float | None, text: str, findings: list[F
 def analyze_text(text: str, *, config: Config | None = None, file: str = "<script>") -> Scorecard:
     """Score a script (the rep's draft) on the text-only dimensions."""
     config = config or load_config()
-    findings = config.apply(check_text(text, config=config))
+    findings = check_text(text, config=config)
     return build_card(file=file, duration=None, text=text, findings=findings, dimensions=TEXT_DIMENSIONS)
 
 
@@ -59,50 +56,39 @@ def analyze(
     A stereo recording with one party per channel is scored as a call: the rep's opener and
     delivery, plus the conversation (talk ratio, monologues, questions).
     """
-    from analyzer.speakers import is_two_party
+    from analyzer.calls.speakers import is_two_party
 
     config = config or load_config()
     audio = audio if isinstance(audio, Audio) else load_audio(audio)
     if rep_channel is not None or is_two_party(audio):
         return _analyze_call(audio, config=config, engine=engine, model=model, rep_channel=rep_channel)
     transcript = transcribe(audio, engine=engine, model=model)
-    if (unscorable := _unscorable(transcript, config)) is not None:
-        return _unscored_card(audio, transcript, unscorable)
+    if gate := check_gate(Measures(transcript), config):
+        return _unscored_card(audio, transcript, gate)
     return _score_speech(audio, transcript, transcript.words, script=read_script(script), config=config,
-                         kind="voicemail", extra_findings=_recording_findings(audio, transcript, config))
+                         kind="voicemail", channels=audio.channels)
 
 
-def _recording_findings(audio: Audio, transcript, config: Config) -> tuple[Finding, ...]:
-    """What is wrong with the recording itself: clipping, silence before or after the pitch."""
-    return tuple(clipping_findings(audio.channels, config=config) + dead_air_findings(transcript, config=config))
-
-
-def _unscorable(transcript, config: Config) -> Finding | None:
-    """Why the words cannot be scored: no speech, or speech in another language."""
-    if transcript.no_speech:
-        return rule("audio.no-speech").finding()
-    return not_english(transcript, config=config)
-
-
-def _unscored_card(audio: Audio, transcript, finding: Finding) -> Scorecard:
+def _unscored_card(audio: Audio, transcript: Transcript, findings: list[Finding]) -> Scorecard:
     """A card that says why nothing was scored, with the transcript for reference."""
-    return build_card(file=audio.path, duration=audio.duration, text=transcript.text, findings=[finding],
+    return build_card(file=audio.path, duration=audio.duration, text=transcript.text, findings=findings,
                       dimensions=(), transcript=transcript)
 
 
-def _score_speech(audio: Audio, transcript, words, *, script: str | None, config: Config, kind: str,
-                  extra_findings: tuple[Finding, ...] = (), extra_dimensions: tuple[str, ...] = (),
-                  **card_fields) -> Scorecard:
-    """Text rules on ``words`` plus delivery of ``audio``; the rep's side only for a call."""
-    from analyzer.delivery import delivery_findings, measure_delivery
+def _score_speech(audio: Audio, transcript: Transcript, words, *, script: str | None, config: Config, kind: str,
+                  channels, conversation=None, extra_dimensions: tuple[str, ...] = ()) -> Scorecard:
+    """Text rules on ``words`` plus every audio rule on the measurements of ``audio`` (the rep's
+    channel for a call; ``channels`` are the whole recording's, for the recording checks)."""
+    from analyzer.delivery.measure import measure_delivery
 
     delivery = measure_delivery(audio, transcript, script=script)
     text = " ".join(w.word for w in words)
-    findings = config.apply(check_text(text, words=words, duration=audio.duration, config=config, kind=kind)
-                            + delivery_findings(delivery) + list(extra_findings))
+    measures = Measures(transcript, channels=channels, delivery=delivery, conversation=conversation)
+    findings = (check_text(text, words=words, duration=audio.duration, config=config, kind=kind)
+                + check_audio(measures, config))
     return build_card(file=audio.path, duration=audio.duration, text=text, findings=findings,
                       dimensions=TEXT_DIMENSIONS + AUDIO_DIMENSIONS + extra_dimensions, transcript=transcript,
-                      delivery=delivery, **card_fields)
+                      delivery=delivery, conversation=conversation)
 
 
 def _analyze_call(audio: Audio, *, config: Config, engine: str, model: str | None,
@@ -110,17 +96,15 @@ def _analyze_call(audio: Audio, *, config: Config, engine: str, model: str | Non
     """Two parties, one per channel: the rep's opener and delivery, and the conversation."""
     import dataclasses
 
-    from analyzer.conversation import conversation_findings, measure_conversation, opener_words
-    from analyzer.speakers import split_call
+    from analyzer.calls.conversation import measure_conversation, opener_words
+    from analyzer.calls.speakers import split_call
 
     split = split_call(audio, rep_channel=rep_channel)
     rep = transcribe(split.rep, engine=engine, model=model)
-    if (unscorable := _unscorable(rep, config)) is not None:
-        return _unscored_card(audio, rep, unscorable)
+    if gate := check_gate(Measures(rep), config):
+        return _unscored_card(audio, rep, gate)
     prospect = transcribe(split.prospect, engine=engine, model=model)
     conversation = measure_conversation(split, rep, prospect)
     card = _score_speech(split.rep, rep, opener_words(conversation), script=None, config=config, kind="opener",
-                         extra_findings=tuple(conversation_findings(conversation, config=config))
-                         + tuple(clipping_findings(audio.channels, config=config)),
-                         extra_dimensions=("conversation",), conversation=conversation)
+                         channels=audio.channels, conversation=conversation, extra_dimensions=("conversation",))
     return dataclasses.replace(card, file=audio.path)

@@ -42,9 +42,9 @@ def run_config(engine: str, model: str, *, pipeline: bool = False) -> dict:
     """Load, then transcribe each file without the cache; times per stage and per file. With
     ``pipeline`` (the default engine and model) then also the stages after ASR and the whole
     analyze(), in the same process; the ASR peak RSS is taken before those."""
-    from analyzer.audio import load_audio
-    from analyzer.transcribe import _cuda_available, get_engine, transcribe
-    from analyzer.wer import word_error_rate
+    from analyzer.audio.load import load_audio
+    from analyzer.audio.transcribe import _cuda_available, get_engine, transcribe
+    from analyzer.audio.wer import word_error_rate
 
     started = time.perf_counter()
     get_engine(engine, model)
@@ -72,8 +72,8 @@ def run_pipeline(transcripts: list, asr_rows: list[dict], *, engine: str, model:
     transcript cache (ASR again: a stereo call is transcribed once per channel)."""
     import tempfile
 
-    from analyzer.audio import load_audio
-    from analyzer.delivery import delivery_findings, measure_delivery
+    from analyzer.audio.load import load_audio
+    from analyzer.delivery.measure import delivery_findings, measure_delivery
     from analyzer.pipeline import analyze
     from analyzer.rules import check_transcript
 

@@ -32,7 +32,7 @@ GAP_S = 0.5  # silence between two recordings
 
 def speech_loop() -> np.ndarray:
     """Every recording of ../shared/speech once, mono 16 kHz, with GAP_S of silence after each."""
-    from analyzer.audio import SAMPLE_RATE, load_audio
+    from analyzer.audio.load import SAMPLE_RATE, load_audio
 
     with open(SPEECH / "manifest.tsv", encoding="utf-8") as handle:
         rows = list(csv.DictReader(handle, delimiter="\t"))

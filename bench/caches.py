@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from analyzer.models import cache_dir
+from analyzer.audio.models import cache_dir
 
 
 def empty_cache(folder: Path) -> Path:

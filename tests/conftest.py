@@ -41,7 +41,7 @@ def run_analyzer(*args: str, stdin: str | None = None, timeout: float = 900) -> 
 @pytest.fixture(scope="session")
 def jfk(speech_dir):
     """A real read recording (11 s, 44.1 kHz stereo FLAC), decoded."""
-    from analyzer.audio import load_audio
+    from analyzer.audio.load import load_audio
 
     return load_audio(speech_dir / "whisper" / "jfk.flac")
 

@@ -67,7 +67,7 @@ def silence(duration_s: float, *, sr: int = SR, noise_dbfs: float | None = None,
 
 def lj_continuous(*, sr: int = SR) -> list[np.ndarray]:
     """The pause-free stretches of the LJ Speech clip, as float32 mono at ``sr``."""
-    from analyzer.audio import load_audio
+    from analyzer.audio.load import load_audio
 
     y = load_audio(LJ, sample_rate=sr).samples
     return [y[int(a * sr):int(b * sr)] for a, b in LJ_CONTINUOUS_S]

@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from analyzer.audio import SAMPLE_RATE, load_audio
+from analyzer.audio.load import SAMPLE_RATE, load_audio
 from analyzer.errors import AudioError
 from tests.audio_files import write_audio
 
@@ -86,7 +86,7 @@ def test_directory_and_unreadable_file(tmp_path, jfk):
         return
     # root reads anything: drop the capabilities that bypass permission bits (util-linux setpriv)
     caps = "-dac_override,-dac_read_search"
-    code = f"from analyzer.audio import load_audio\ntry: load_audio({str(locked)!r})\nexcept Exception as e: print(e)"
+    code = f"from analyzer.audio.load import load_audio\ntry: load_audio({str(locked)!r})\nexcept Exception as e: print(e)"
     result = subprocess.run(["setpriv", f"--bounding-set={caps}", f"--inh-caps={caps}", sys.executable, "-c", code],
                             capture_output=True, text=True, cwd=Path(__file__).resolve().parents[1], check=True)
     assert result.stdout.strip() == f"{locked}: permission denied"

@@ -14,7 +14,7 @@ import jsonschema
 import numpy as np
 import pytest
 
-from analyzer.audio import SAMPLE_RATE, load_audio
+from analyzer.audio.load import SAMPLE_RATE, load_audio
 from analyzer.pipeline import analyze
 from tests.audio_files import write_audio
 from tests.conftest import REPO, SAMPLES, SPEECH, run_analyzer, speech_manifest
@@ -177,7 +177,7 @@ def test_speech_in_another_language_is_not_scored_as_english(tmp_path):
 
 
 def test_no_real_english_recording_is_called_another_language():
-    from analyzer.transcribe import transcribe
+    from analyzer.audio.transcribe import transcribe
 
     for row in speech_manifest():
         transcript = transcribe(SPEECH / row["file"])

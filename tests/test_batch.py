@@ -16,10 +16,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from analyzer.batch import ResultLog, analyze_batch, log_path, read_log, repair_log
-from analyzer.inputs import collect_inputs
+from analyzer.batch.runner import ResultLog, analyze_batch, log_path, read_log, repair_log
+from analyzer.batch.inputs import collect_inputs
 from analyzer.errors import InputError
-from analyzer.rollup import TEAM, comparable, read_results, summarise
+from analyzer.batch.rollup import TEAM, comparable, read_results, summarise
 
 REPO = Path(__file__).resolve().parents[1]
 SAMPLES = REPO / "samples"
@@ -343,7 +343,7 @@ def test_resume_scores_again_only_what_changed(batch_dir, one_worker, tmp_path):
 
 
 def test_call_rows_get_the_conversation_metrics_and_voicemail_rows_stay_empty(sample_cards):
-    from analyzer.rollup import CALL_COLUMNS, results_frame, results_row
+    from analyzer.batch.rollup import CALL_COLUMNS, results_frame, results_row
 
     rows = [results_row(file=name, rep="r", campaign="", script="", card=sample_cards[name].to_dict(), error="",
                         elapsed_s=0.0) for name in ("cold_call_stereo", "strong")]

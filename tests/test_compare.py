@@ -14,10 +14,10 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
-from analyzer.comparison import COLUMNS, compare, plot_comparison  # noqa: E402
-from analyzer.datatypes import Finding  # noqa: E402
-from analyzer.plots import plot_scorecard  # noqa: E402
-from analyzer.scorecard import Scorecard  # noqa: E402
+from analyzer.reports.comparison import COLUMNS, compare, plot_comparison  # noqa: E402
+from analyzer.types import Finding  # noqa: E402
+from analyzer.reports.plots import plot_scorecard  # noqa: E402
+from analyzer.types import Scorecard  # noqa: E402
 
 
 @pytest.fixture(scope="module")
@@ -105,7 +105,7 @@ def test_package_exports_are_lazy_and_compare_stays_the_function():
     code = (
         "import sys, analyzer\n"
         "assert not {'pandas', 'matplotlib', 'numpy'} & set(sys.modules), 'import analyzer is not lazy'\n"
-        "from analyzer.comparison import compare, plot_comparison\n"
+        "from analyzer.reports.comparison import compare, plot_comparison\n"
         "assert analyzer.compare is compare and analyzer.plot_comparison is plot_comparison\n"
         "from analyzer import analyze, analyze_text, Scorecard, analyze_batch, summarise\n"
     )

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from analyzer.config import Config, load_config
-from analyzer.datatypes import Finding
+from analyzer.types import Finding
 from analyzer.errors import InputError
 from analyzer.rules import check_text, list_rules
 from analyzer.rules.registry import rule

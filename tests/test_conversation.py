@@ -15,24 +15,23 @@ import numpy as np
 import pytest
 import soundfile
 
-from analyzer.audio import load_audio
-from analyzer.conversation import (
+from analyzer.audio.load import load_audio
+from analyzer.calls.conversation import (
     Conversation,
     build_turns,
-    conversation_findings,
     is_question,
     measure_conversation,
-    mono_call_finding,
     opener_words,
 )
-from analyzer.datatypes import Segment, Transcript, Word
+from analyzer.types import Segment, Transcript, Word
 from analyzer.errors import InputError
 from analyzer.rules import check_text
 from analyzer.rules.registry import all_rules
-from analyzer.speakers import CallSplit, infer_rep_channel, is_two_party, split_call, total_s
-from analyzer.transcribe import transcribe
+from analyzer.calls.speakers import CallSplit, infer_rep_channel, is_two_party, split_call, total_s
+from analyzer.audio.transcribe import transcribe
+from tests.findings import conversation_findings
 
-CALL_RULES = ("call.talk-ratio", "call.monologue", "call.no-questions", "call.interrupts", "call.mono")
+CALL_RULES = ("call.talk-ratio", "call.monologue", "call.no-questions", "call.interrupts")
 
 
 def _tokens(text: str) -> list[str]:
@@ -273,8 +272,6 @@ def test_the_call_rules_are_declared_with_sources():
         rule = rules[rule_id]
         assert rule.dimension == "conversation" and rule.why and rule.suggestion
         assert rule.threshold is None or rule.source
-    finding = mono_call_finding()
-    assert finding.rule == "call.mono" and finding.severity == "info" and "mono" in finding.message.lower()
 
 
 def test_a_real_two_channel_recording_runs(speech_dir):

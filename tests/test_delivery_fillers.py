@@ -7,9 +7,9 @@ import json
 import numpy as np
 import pytest
 
-from analyzer import prosody as pr
-from analyzer.datatypes import Word
-from analyzer.fillers import find_fillers, is_filler_word, steady_voiced_spans
+from analyzer.delivery import prosody as pr
+from analyzer.types import Word
+from analyzer.delivery.fillers import find_fillers, is_filler_word, steady_voiced_spans
 from tests.conftest import SAMPLES, SPEECH
 from tests.delivery_audio import SR, glide, silence, syllables, tone
 
@@ -18,7 +18,7 @@ needs_speech = pytest.mark.skipif(not MFA.is_dir(), reason="../shared/speech not
 
 
 def _prosody(path):
-    from analyzer.audio import load_audio
+    from analyzer.audio.load import load_audio
 
     audio = load_audio(path)
     return pr.analyze(audio.samples, sr=audio.sample_rate), audio
@@ -85,7 +85,7 @@ def test_no_filled_pause_in_read_speech(path):
 
 @needs_speech
 def test_mfa_um_end_to_end_with_the_transcript():
-    from analyzer.transcribe import transcribe
+    from analyzer.audio.transcribe import transcribe
 
     p, audio = _prosody(MFA / "mfa_um.flac")
     found = find_fillers(p, transcribe(audio).words)

@@ -9,9 +9,9 @@ import shutil
 import numpy as np
 import pytest
 
-from analyzer import prosody as pr
-from analyzer.datatypes import Word
-from analyzer.pauses import find_pauses
+from analyzer.delivery import prosody as pr
+from analyzer.types import Word
+from analyzer.delivery.pauses import find_pauses
 from tests.conftest import SAMPLES
 from tests.delivery_audio import (LJ, SR, espeak, insert_silences, lj_continuous, loud_points, matched,
                                   sox_insert_silences, write_wav)
@@ -54,7 +54,7 @@ def test_pauses_inserted_with_sox(tmp_path):
     at = loud_points(y, count=4, spacing_s=0.6)
     durations = [0.25, 0.5, 0.9, 1.5]
     truth = sox_insert_silences(src, tmp_path / "paused.wav", at, durations)
-    from analyzer.audio import load_audio
+    from analyzer.audio.load import load_audio
 
     audio = load_audio(tmp_path / "paused.wav")
     found = pr.analyze(audio.samples, sr=audio.sample_rate).silences_s
@@ -64,7 +64,7 @@ def test_pauses_inserted_with_sox(tmp_path):
 
 @pytest.mark.skipif(shutil.which("espeak-ng") is None or shutil.which("sox") is None, reason="espeak-ng/sox missing")
 def test_pauses_inserted_into_espeak_speech(tmp_path):
-    from analyzer.audio import load_audio
+    from analyzer.audio.load import load_audio
 
     path = espeak("we help engineering teams in growing companies hire senior people faster than they ever "
                   "thought possible and we would love to show you how it works for a team like yours",
@@ -84,7 +84,7 @@ def test_sample_ground_truth_pauses(name):
     truth_file = SAMPLES / f"{name}.json"
     if not truth_file.exists():
         pytest.skip("sample not generated")
-    from analyzer.audio import load_audio
+    from analyzer.audio.load import load_audio
 
     meta = json.loads(truth_file.read_text())
     audio = load_audio(SAMPLES / f"{name}.wav")

@@ -8,7 +8,7 @@ from functools import lru_cache
 
 import pytest
 
-from analyzer.alignment import CLAUSE, GROUP, INSIDE, SENTENCE, WORD, align, align_script, sentence_ends, tokenize
+from analyzer.delivery.alignment import CLAUSE, GROUP, INSIDE, SENTENCE, WORD, align, align_script, sentence_ends, tokenize
 from tests.conftest import SAMPLES
 
 
@@ -66,9 +66,10 @@ def test_align_script_words_to_script_tokens():
 
 @lru_cache(maxsize=None)
 def _delivery(name: str):
-    from analyzer.audio import load_audio
-    from analyzer.delivery import delivery_findings, measure_delivery
-    from analyzer.transcribe import transcribe
+    from analyzer.audio.load import load_audio
+    from analyzer.delivery.measure import measure_delivery
+    from tests.findings import delivery_findings
+    from analyzer.audio.transcribe import transcribe
 
     audio = load_audio(SAMPLES / f"{name}.wav")
     script = (SAMPLES / f"{name}.txt").read_text()
@@ -120,9 +121,10 @@ def test_same_script_read_with_sentence_pauses_has_no_line_break_finding():
 
 @_needs("classic_bad_linebreaks")
 def test_without_a_script_mid_phrase_pauses_are_flagged():
-    from analyzer.audio import load_audio
-    from analyzer.delivery import delivery_findings, measure_delivery
-    from analyzer.transcribe import transcribe
+    from analyzer.audio.load import load_audio
+    from analyzer.delivery.measure import measure_delivery
+    from tests.findings import delivery_findings
+    from analyzer.audio.transcribe import transcribe
 
     audio = load_audio(SAMPLES / "classic_bad_linebreaks.wav")
     delivery = measure_delivery(audio, transcribe(audio))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from analyzer.scripted import ANCHORS, MIN_SIGNALS, pitch_runs, ramp, runs_between, scripted_score, scripted_signals
+from analyzer.delivery.scripted import ANCHORS, MIN_SIGNALS, pitch_runs, ramp, runs_between, scripted_score, scripted_signals
 from tests.conftest import SPEECH, speech_manifest
 
 
@@ -53,10 +53,10 @@ def _recordings() -> list[tuple[str, str]]:
 
 @pytest.mark.skipif(not SPEECH.is_dir(), reason="../shared/speech not present")
 def test_read_speech_scores_higher_than_spontaneous_speech():
-    from analyzer.audio import load_audio
-    from analyzer.delivery import measure_delivery
+    from analyzer.audio.load import load_audio
+    from analyzer.delivery.measure import measure_delivery
     from analyzer.rules.registry import rule
-    from analyzer.transcribe import transcribe
+    from analyzer.audio.transcribe import transcribe
 
     table = []
     for path, kind in _recordings():

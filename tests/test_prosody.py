@@ -1,4 +1,4 @@
-"""analyzer.prosody on signals with known answers (librosa's test style), checked against librosa."""
+"""analyzer.delivery.prosody on signals with known answers (librosa's test style), checked against librosa."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from analyzer import prosody as pr
+from analyzer.delivery import prosody as pr
 from tests.delivery_audio import SR, glide, silence, syllables, tone
 
 

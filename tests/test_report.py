@@ -10,8 +10,8 @@ import click
 import numpy as np
 from PIL import Image
 
-from analyzer.datatypes import Finding
-from analyzer.report import render_html, render_markdown, render_table
+from analyzer.types import Finding
+from analyzer.reports.render import render_html, render_markdown, render_table
 
 CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                   "--disable-background-networking", "--disable-component-update", "--disable-sync",

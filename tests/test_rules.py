@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from analyzer.datatypes import Finding, Segment, Transcript, Word
+from analyzer.types import Finding, Segment, Transcript, Word
 from analyzer.errors import InputError
 from analyzer.rules import check_text, check_transcript, list_rules
 from analyzer.rules.evaluate import text_rule_ids
@@ -22,7 +22,7 @@ CLASSIC = (
 STRONG = (SCRIPTS / "strong-reno.txt").read_text(encoding="utf-8")
 HEADLINE = {"cliche.in-your-area", "value.missing", "framing.self-centred"}
 JSON_KEYS = {"rule", "dimension", "severity", "message", "suggestion", "quote", "char_start", "char_end",
-             "start", "end", "value", "threshold", "source"}
+             "start", "end", "value", "threshold", "source", "span_text"}
 
 
 def rules_fired(text: str, **options) -> set[str]:

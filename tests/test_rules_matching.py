@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from analyzer.rules.document import build_document, normalise_word
-from analyzer.rules.numbers import number_runs, phone_key, times_given
+from analyzer.text.document import build_document, normalise_word
+from analyzer.text.numbers import number_runs, phone_key, times_given
 from analyzer.rules.patterns import compile_pattern, find, find_all
 
 

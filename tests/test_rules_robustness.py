@@ -7,7 +7,7 @@ import string
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from analyzer.datatypes import Finding, Word
+from analyzer.types import Finding, Word
 from analyzer.errors import InputError
 from analyzer.rules import check_text
 

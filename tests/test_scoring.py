@@ -8,9 +8,9 @@ from importlib import resources
 import jsonschema
 import pytest
 
-from analyzer.datatypes import Finding
+from analyzer.types import Finding
 from analyzer.pipeline import analyze_text
-from analyzer.scoring import dimension_scores, fix_first, grade, overall_score, scoring_model
+from analyzer.scoring.model import dimension_scores, fix_first, grade, overall_score, scoring_model
 
 
 def finding(rule: str, dimension: str, severity: str) -> Finding:

@@ -8,12 +8,12 @@ import re
 import numpy as np
 import pytest
 
-from analyzer.audio import SAMPLE_RATE, Audio
-from analyzer.datatypes import Transcript
+from analyzer.audio.load import SAMPLE_RATE, Audio
+from analyzer.types import Transcript
 from analyzer.errors import ModelError
-from analyzer.models import BUNDLED_MODELS, DEFAULT_MODEL, resolve_model, sha256_of
-from analyzer.transcribe import DecodeOptions, block_bounds, get_engine, transcribe
-from analyzer.wer import word_error_rate
+from analyzer.audio.models import BUNDLED_MODELS, DEFAULT_MODEL, resolve_model, sha256_of
+from analyzer.audio.transcribe import DecodeOptions, block_bounds, get_engine, transcribe
+from analyzer.audio.wer import word_error_rate
 from tests.conftest import speech_manifest
 
 JFK_WORDS = "and so my fellow americans ask not what your country can do for you ask what you can do for your country"
@@ -105,7 +105,7 @@ def test_long_recordings_are_cut_into_blocks_in_quiet_places(jfk):
 def test_blockwise_transcription_keeps_every_word_in_place(jfk, monkeypatch):
     audio = _jfk_repeated(jfk, 6, gap_s=1.0)
     whole = transcribe(audio, use_cache=False)
-    monkeypatch.setattr("analyzer.transcribe.BLOCK_S", 25.0)  # 72 s → 3 blocks
+    monkeypatch.setattr("analyzer.audio.transcribe.BLOCK_S", 25.0)  # 72 s → 3 blocks
     blocks = transcribe(audio, use_cache=False)
     assert word_error_rate(" ".join([JFK_WORDS] * 6), blocks.text) < 0.1
     assert word_error_rate(whole.text, blocks.text) < 0.1
@@ -141,7 +141,7 @@ def test_transcript_cache_is_json_and_round_trips(tmp_path, monkeypatch, jfk):
     assert len(cached) == 1
     assert Transcript.from_dict(json.loads(cached[0].read_text())) == first
     get_engine.cache_clear()  # a cache hit must not need the engine at all
-    monkeypatch.setattr("analyzer.transcribe.get_engine", lambda *a: pytest.fail("engine loaded on a cache hit"))
+    monkeypatch.setattr("analyzer.audio.transcribe.get_engine", lambda *a: pytest.fail("engine loaded on a cache hit"))
     assert transcribe(jfk, model="tiny.en") == first
 
 

@@ -1,15 +1,16 @@
-"""Run every text rule on a script or transcript: the entry point of the content half."""
+"""Run the registered checks: every text rule on a script or transcript, every audio rule on a
+recording's measurements. The pipeline asks these two functions, never a rule module."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from analyzer.datatypes import Finding, Transcript, Word
-from analyzer.rules import framing, readability, structure, value  # noqa: F401 - register their checks
-from analyzer.rules.document import build_document
+from analyzer.rules import calls, delivery, framing, readability, recording, structure, value  # noqa: F401 - register
 from analyzer.rules.phrases import check_phrases, is_phrase_rule
-from analyzer.rules.registry import TEXT_CHECKS, Rule
+from analyzer.rules.registry import AUDIO_CHECKS, GATE_CHECKS, TEXT_CHECKS, Check, Rule
+from analyzer.text.document import build_document
+from analyzer.types import Finding, Measures, Transcript, Word
 
 if TYPE_CHECKING:
     from analyzer.config import Config
@@ -45,12 +46,28 @@ def check_text(
     for rule in rules.values():
         if is_phrase_rule(rule) and config.enabled(rule.id):
             findings.extend(check_phrases(doc, rule))
-    # one call per check function, even when it serves several rule ids
-    for check in dict.fromkeys(c for rule_id, c in TEXT_CHECKS.items() if config.enabled(rule_id)):
-        findings.extend(check(doc, rules))
+    findings = config.apply(findings) + _run(TEXT_CHECKS, doc, config)
     order = {rule_id: i for i, rule_id in enumerate(rules)}
-    findings = config.apply(findings)
     return sorted(findings, key=lambda f: (order.get(f.rule, len(order)), f.char_start or 0))
+
+
+def _run(checks: dict[str, Check], subject, config: Config) -> list[Finding]:
+    """Each enabled check once (a check may serve several rule ids), with the effective rules."""
+    rules = config.rules()
+    findings: list[Finding] = []
+    for check in dict.fromkeys(c for rule_id, c in checks.items() if config.enabled(rule_id)):
+        findings.extend(check(subject, rules))
+    return config.apply(findings)
+
+
+def check_gate(measures: Measures, config: Config | None = None) -> list[Finding]:
+    """Findings of the gate rules: why a recording's words cannot be scored (no speech, not English)."""
+    return _run(GATE_CHECKS, measures, _config(config))
+
+
+def check_audio(measures: Measures, config: Config | None = None) -> list[Finding]:
+    """Findings of every enabled audio rule (recording, delivery, pauses, call) on the measurements."""
+    return _run(AUDIO_CHECKS, measures, _config(config))
 
 
 def check_transcript(transcript: Transcript, config: Config | None = None, *, kind: str = "voicemail") -> list[Finding]:

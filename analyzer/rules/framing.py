@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from analyzer.datatypes import Finding
-from analyzer.rules.document import Document
+from analyzer.types import Finding
+from analyzer.text.document import Document
 from analyzer.rules.patterns import compile_patterns, find_all
 from analyzer.rules.registry import Rule, text_check
 

@@ -24,8 +24,8 @@ from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz, process
 
-from analyzer.rules.document import Document, Token
-from analyzer.rules.numbers import is_number_word
+from analyzer.text.document import Document, Token
+from analyzer.text.numbers import is_number_word
 
 # fuzzy matching of whole words: minimum score and minimum word length
 FUZZY_SCORE = 85

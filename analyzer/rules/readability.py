@@ -14,8 +14,8 @@ import importlib
 from collections.abc import Mapping
 from types import ModuleType
 
-from analyzer.datatypes import Finding
-from analyzer.rules.document import Document
+from analyzer.types import Finding
+from analyzer.text.document import Document
 from analyzer.rules.registry import Rule, text_check
 
 _SYLLABLE_MODULE = "textstat.backend.counts._count_syllables"

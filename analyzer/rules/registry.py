@@ -15,9 +15,10 @@ A rule is declared once in a TOML file under ``analyzer/rules/data/``::
     [rule.params]                   # optional: settings of the check (phrase lists, windows)
     kind = "existence"              # phrase rules: existence | substitution | occurrence
 
-Text checks register themselves with :func:`text_check`; audio checks (delivery, pauses)
-build their findings with :meth:`Rule.finding`. Users override thresholds or disable rules
-through :mod:`analyzer.config`.
+Every check is a function registered for its rule ids, :func:`text_check` for the words and
+:func:`audio_check` for a recording's measurements; both receive the effective rules (the
+user's thresholds applied) and build findings with :meth:`Rule.finding`. Users override
+thresholds or disable rules through :mod:`analyzer.config`.
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, Callable
 
-from analyzer.datatypes import Finding
+from analyzer.types import Finding
 
 SEVERITIES = ("error", "warning", "info")
 
@@ -125,24 +126,37 @@ def rule(rule_id: str) -> Rule:
     return all_rules()[rule_id]
 
 
-# A text check is called as ``check(doc, rules)``: ``doc`` an analyzer.rules.document.Document,
-# ``rules`` the effective rules by id (user threshold overrides applied); it returns the
-# findings of the rule ids it was registered for.
-TextCheck = Callable[..., list[Finding]]
-TEXT_CHECKS: dict[str, TextCheck] = {}
+# A check is called as ``check(subject, rules)`` with ``rules`` the effective rules by id (the
+# Config's threshold overrides applied) and returns the findings of the rule ids it was
+# registered for. A text check's subject is an analyzer.text.document.Document; an audio check's
+# is the analyzer.types.Measures of a recording (transcript, channels, delivery, conversation).
+Check = Callable[..., list[Finding]]
+TEXT_CHECKS: dict[str, Check] = {}
+AUDIO_CHECKS: dict[str, Check] = {}
+# audio checks that decide whether the words can be scored at all (no speech, not English)
+GATE_CHECKS: dict[str, Check] = {}
 
 
-def text_check(*rule_ids: str) -> Callable[[TextCheck], TextCheck]:
-    """Register a function as the check that produces findings for these rule ids."""
-
-    def register(func: TextCheck) -> TextCheck:
+def _register(table: dict[str, Check], rule_ids: tuple[str, ...]) -> Callable[[Check], Check]:
+    def register(func: Check) -> Check:
         for rule_id in rule_ids:
-            if rule_id in TEXT_CHECKS:
+            if rule_id in TEXT_CHECKS or rule_id in AUDIO_CHECKS or rule_id in GATE_CHECKS:
                 raise ValueError(f"two checks registered for {rule_id}")
-            TEXT_CHECKS[rule_id] = func
+            table[rule_id] = func
         return func
 
     return register
+
+
+def text_check(*rule_ids: str) -> Callable[[Check], Check]:
+    """Register a function as the check that produces findings for these rule ids from the text."""
+    return _register(TEXT_CHECKS, rule_ids)
+
+
+def audio_check(*rule_ids: str, gate: bool = False) -> Callable[[Check], Check]:
+    """Register a function as the check that produces findings for these rule ids from a
+    recording's measurements; ``gate`` checks run first and stop the scoring when they fire."""
+    return _register(GATE_CHECKS if gate else AUDIO_CHECKS, rule_ids)
 
 
 @functools.lru_cache(maxsize=None)

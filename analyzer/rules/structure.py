@@ -12,9 +12,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from analyzer.datatypes import Finding
-from analyzer.rules.document import Document, words_per_second
-from analyzer.rules.numbers import number_runs, phone_key, times_given
+from analyzer.types import Finding
+from analyzer.text.document import Document, words_per_second
+from analyzer.text.numbers import number_runs, phone_key, times_given
 from analyzer.rules.patterns import Hit, compile_patterns, find_all
 from analyzer.rules.registry import Rule, cues, text_check
 from analyzer.rules.value import REASON_KINDS, cue_hits

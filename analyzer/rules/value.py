@@ -17,9 +17,9 @@ import functools
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from analyzer.datatypes import Finding
-from analyzer.rules.document import Document
-from analyzer.rules.numbers import number_runs
+from analyzer.types import Finding
+from analyzer.text.document import Document
+from analyzer.text.numbers import number_runs
 from analyzer.rules.patterns import Hit, compile_patterns, find_all
 from analyzer.rules.registry import Rule, cues, text_check
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from typing import Callable
 
-from analyzer.datatypes import Transcript
+from analyzer.types import Transcript
 
 
 def _timestamp(seconds: float, separator: str) -> str:

@@ -1,12 +1,11 @@
 """Delivery: how the pitch was said. Transcript + prosody -> :class:`Delivery` -> findings.
 
-:func:`measure_delivery` is pure computation over an :class:`~analyzer.audio.Audio` and its
-:class:`~analyzer.datatypes.Transcript` (and optionally the script the rep read from); it
-combines :mod:`analyzer.prosody` (pitch, energy, silences), :mod:`analyzer.pauses` (pauses and
-where they fall), :mod:`analyzer.fillers` (filled pauses), :mod:`analyzer.alignment` (script
-alignment) and :mod:`analyzer.scripted` (scripted-delivery score). :func:`delivery_findings`
-turns a Delivery into findings of the ``delivery.*`` and ``pauses.*`` rules declared in
-``analyzer/rules/data/delivery.toml``.
+:func:`measure_delivery` is pure computation over an :class:`~analyzer.audio.load.Audio` and its
+:class:`~analyzer.types.Transcript` (and optionally the script the rep read from); it
+combines :mod:`analyzer.delivery.prosody` (pitch, energy, silences), :mod:`analyzer.delivery.pauses` (pauses and
+where they fall), :mod:`analyzer.delivery.fillers` (filled pauses), :mod:`analyzer.delivery.alignment` (script
+alignment) and :mod:`analyzer.delivery.scripted` (scripted-delivery score). The ``delivery.*``
+and ``pauses.*`` rules that judge a Delivery live in :mod:`analyzer.rules.delivery`.
 
 For a two-party call pass the rep's channel (``audio.channel(i)``), not the mono mix.
 """
@@ -17,25 +16,21 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from analyzer import prosody as pr
-from analyzer.alignment import align_script, word_tokens
-from analyzer.audio import Audio
-from analyzer.datatypes import Finding, Transcript, Word
-from analyzer.fillers import Filler, find_fillers, is_filler_word
-from analyzer.numbers import NumberSpan, find_numbers
-from analyzer.pauses import Boundary, Pause, find_pauses, script_boundaries
-from analyzer.scripted import Signal, pitch_runs, runs_between, scripted_score, scripted_signals
-from analyzer.syllables import syllable_count
+from analyzer.delivery import prosody as pr
+from analyzer.delivery.alignment import align_script, word_tokens
+from analyzer.audio.load import Audio
+from analyzer.types import Transcript, Word
+from analyzer.delivery.fillers import Filler, find_fillers, is_filler_word
+from analyzer.delivery.numbers import NumberSpan, find_numbers
+from analyzer.delivery.pauses import Boundary, Pause, find_pauses, script_boundaries
+from analyzer.delivery.scripted import Signal, pitch_runs, runs_between, scripted_score, scripted_signals
+from analyzer.text.syllables import syllable_count
 
 MONOTONE_WINDOW_S = 10.0  # s: window over which pitch spread is measured (Hincks 2005 used ~10 s)
 MONOTONE_HOP_S = 5.0  # s: hop between those windows
 MIN_WINDOW_VOICED_S = 1.0  # s: voiced speech a window needs to count
-MONOTONE_WINDOW_SHARE = 0.75  # share of flat windows for delivery.monotone
 CONTOUR_HOP_S = 0.02  # s: pitch contour kept on Delivery for plots, decimated to this hop
-MIN_WORDS_FOR_PACE = 20  # words needed before too-fast/too-slow can fire
 MIN_SPEECH_FOR_RATE_S = 5.0  # s: speech needed before a per-minute filler rate is given
-MIN_PAUSES_FOR_SHARE = 3  # internal pauses needed for pauses.misplaced
-MIN_EVENTS = 2  # paused line breaks / skipped sentence ends / fillers / mid-phrase pauses to fire
 
 
 @dataclass(frozen=True, eq=False)
@@ -252,80 +247,3 @@ def measure_delivery(audio: Audio, transcript: Transcript, *, script: str | None
         boundaries=tuple(script_boundaries(alignment, words, pauses)) if alignment is not None else (),
         contour_times_s=p.times_s[keep], contour_st=st[keep], contour_level_db=p.level_db[keep],
     )
-
-
-def _boundary_findings(r, flagged: list, boundaries: list, *, separator: str, context) -> list[Finding]:
-    """One finding per flagged script boundary when enough of them are flagged.
-
-    The evidence is the time span, the words either side and the boundary's character span in
-    the script (not in the transcript the card shows).
-    """
-    if len(flagged) < MIN_EVENTS or len(flagged) / len(boundaries) < float(r.threshold):
-        return []
-    return [r.finding(value=round(len(flagged) / len(boundaries), 3), quote=f"{b.word_before}{separator}{b.word_after}",
-                      char_start=b.char_start, char_end=b.char_end, start=round(b.start, 3), end=round(b.end, 3),
-                      context=context(b)) for b in flagged]
-
-
-def delivery_findings(delivery: Delivery) -> list[Finding]:
-    """Findings of the delivery.* and pauses.* rules for one Delivery, in time order per rule."""
-    from analyzer.rules.registry import rule
-
-    d = delivery
-    out: list[Finding] = []
-
-    breaks = [b for b in d.boundaries if b.kind == "line_break"]
-    paused = [b for b in breaks if b.paused]
-    out += _boundary_findings(rule("pauses.line-break"), paused, breaks, separator=" / ",
-                              context=lambda b: {"pause_ms": (b.end - b.start) * 1000.0, "paused": len(paused),
-                                                 "total": len(breaks)})
-    ends = [b for b in d.boundaries if b.kind == "sentence"]
-    skipped = [b for b in ends if not b.paused]
-    out += _boundary_findings(rule("pauses.skipped-sentence-end"), skipped, ends, separator=" ",
-                              context=lambda b: {"skipped": len(skipped), "total": len(ends)})
-
-    inner = d.internal_pauses
-    mid = [x for x in inner if x.kind == "mid_phrase"]
-    r = rule("pauses.misplaced")
-    if len(inner) >= MIN_PAUSES_FOR_SHARE and len(mid) >= MIN_EVENTS and len(mid) / len(inner) >= float(r.threshold):
-        quote = "; ".join(f"\"{x.word_before} | {x.word_after}\"" for x in mid[:3])
-        out.append(r.finding(value=round(len(mid) / len(inner), 3), quote=quote, start=round(mid[0].start, 3),
-                             end=round(mid[0].end, 3), context={"mid": len(mid), "total": len(inner)}))
-
-    r = rule("delivery.fillers")
-    if d.fillers_per_min is not None and len(d.fillers) >= MIN_EVENTS and d.fillers_per_min >= float(r.threshold):
-        said = [f.word for f in d.fillers if f.word]
-        heard = sum(1 for f in d.fillers if not f.word)
-        quote = ", ".join(sorted(set(said)))
-        if heard:
-            quote = (quote + "; " if quote else "") + f"{heard} more heard in the audio only"
-        out.append(r.finding(value=round(d.fillers_per_min, 2), quote=quote, start=round(d.fillers[0].start, 3),
-                             end=round(d.fillers[0].end, 3), context={"count": len(d.fillers)}))
-
-    whole = {"start": round(d.speech_start_s, 3), "end": round(d.speech_end_s, 3)}
-    if d.wpm is not None and d.word_count >= MIN_WORDS_FOR_PACE:
-        fast, slow = rule("delivery.too-fast"), rule("delivery.too-slow")
-        if d.wpm > float(fast.threshold):
-            out.append(fast.finding(value=round(d.wpm, 1), **whole))
-        elif d.wpm < float(slow.threshold):
-            out.append(slow.finding(value=round(d.wpm, 1), **whole))
-
-    r = rule("delivery.monotone")
-    if d.window_sd_st and d.voiced_s >= 3 * MIN_WINDOW_VOICED_S:
-        flat = [sd for sd in d.window_sd_st if sd < float(r.threshold)]
-        if len(flat) / len(d.window_sd_st) >= MONOTONE_WINDOW_SHARE:
-            out.append(r.finding(value=round(float(np.median(d.window_sd_st)), 2), **whole,
-                                 context={"flat": len(flat), "windows": len(d.window_sd_st)}))
-
-    r = rule("delivery.number-rushed")
-    for n in d.numbers:
-        if n.ratio is not None and n.ratio >= float(r.threshold):
-            out.append(r.finding(value=round(n.ratio, 3), quote=n.text, start=round(n.start, 3), end=round(n.end, 3),
-                                 context={"number_rate": n.syllables_per_s,
-                                          "rest_rate": n.syllables_per_s / n.ratio}))
-
-    r = rule("delivery.scripted")
-    if d.scripted is not None and d.scripted >= float(r.threshold):
-        quote = "; ".join(s.note for s in sorted(d.signals, key=lambda s: -s.score * s.weight))
-        out.append(r.finding(value=round(d.scripted, 3), quote=quote, **whole))
-    return out

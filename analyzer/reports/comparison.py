@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     import pandas as pd
 
-    from analyzer.scorecard import Scorecard
+    from analyzer.types import Scorecard
 
 COLUMNS = ("kind", "dimension", "before", "after", "change", "verdict")
 SAME_WITHIN = 0.05  # points: scores are reported to 0.1, so a smaller change is no change
@@ -70,7 +70,7 @@ def compare(before: Scorecard, after: Scorecard) -> pd.DataFrame:
 
 
 def plot_comparison(before: Scorecard, after: Scorecard, *, labels: tuple[str, str] | None = None):
-    """Overlay of two takes (a matplotlib Figure): see :func:`analyzer.plots.plot_comparison`."""
-    from analyzer.plots import plot_comparison as plot
+    """Overlay of two takes (a matplotlib Figure): see :func:`analyzer.reports.plots.plot_comparison`."""
+    from analyzer.reports.plots import plot_comparison as plot
 
     return plot(before, after, labels=labels)

@@ -12,8 +12,8 @@ from typing import Callable
 
 import click
 
-from analyzer.datatypes import Finding
-from analyzer.scorecard import Scorecard
+from analyzer.types import Finding
+from analyzer.types import Scorecard
 
 WIDTH = 80
 BAR_WIDTH = 30

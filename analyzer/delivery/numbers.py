@@ -11,9 +11,9 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass
 
-from analyzer.alignment import word_tokens
-from analyzer.datatypes import Word
-from analyzer.syllables import syllable_count
+from analyzer.delivery.alignment import word_tokens
+from analyzer.types import Word
+from analyzer.text.syllables import syllable_count
 
 MIN_NUMBER_DIGITS = 7  # digits in a row that make a phone number
 NUMBER_JOINERS = frozenset({"extension", "ext", "x", "dash", "and"})

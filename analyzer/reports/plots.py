@@ -9,7 +9,7 @@ from typing import Sequence
 
 import numpy as np
 
-from analyzer.datatypes import Word
+from analyzer.types import Word
 
 PAUSE_COLOURS = {"sentence": "#2e7d32", "clause": "#81c784", "mid_phrase": "#c62828", "line_break": "#ef6c00",
                  "lead": "#9e9e9e", "trail": "#9e9e9e"}
@@ -78,16 +78,16 @@ def card_envelope(card) -> tuple[np.ndarray, np.ndarray]:
 
     From the Delivery's level track (``contour_level_db`` on ``contour_times_s``); for a card
     without one (no speech, or read from JSON without its contour) measured again from
-    ``card.file`` (:func:`analyzer.prosody.level_db`), else empty.
+    ``card.file`` (:func:`analyzer.delivery.prosody.level_db`), else empty.
     """
-    from analyzer import prosody
+    from analyzer.delivery import prosody
 
     delivery = card.delivery
     if delivery is not None and len(delivery.contour_level_db) and \
             len(delivery.contour_level_db) == len(delivery.contour_times_s):
         times, level = np.asarray(delivery.contour_times_s, dtype=float), delivery.contour_level_db
     elif Path(card.file).is_file():
-        from analyzer.audio import load_audio
+        from analyzer.audio.load import load_audio
         from analyzer.errors import AudioError
 
         try:
@@ -202,10 +202,10 @@ def plot_comparison(before, after, *, labels: tuple[str, str] | None = None):
 # ------------------------------------------------------------------------------------ a team
 
 def plot_grades(grades):
-    """Files per grade, stacked by rep: the ``grades`` table of :func:`analyzer.rollup.summarise`."""
+    """Files per grade, stacked by rep: the ``grades`` table of :func:`analyzer.batch.rollup.summarise`."""
     import matplotlib.pyplot as plt
 
-    from analyzer.rollup import TEAM
+    from analyzer.batch.rollup import TEAM
 
     reps = grades[grades["rep"] != TEAM]
     letters = [c for c in grades.columns if c != "rep"]
@@ -227,7 +227,7 @@ def plot_grades(grades):
 
 
 def plot_findings(findings):
-    """Files each rule fired in, most frequent on top: the ``findings`` table of :func:`analyzer.rollup.summarise`."""
+    """Files each rule fired in, most frequent on top: the ``findings`` table of :func:`analyzer.batch.rollup.summarise`."""
     import matplotlib.pyplot as plt
 
     figure, ax = plt.subplots(figsize=(7, 0.35 * max(len(findings), 1) + 1.2))

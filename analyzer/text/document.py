@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from importlib import resources
 from typing import Any
 
-from analyzer.datatypes import Word
+from analyzer.types import Word
 from analyzer.errors import InputError
 
 # a word (letters/digits, inner apostrophes kept) or a sign that is read aloud
@@ -32,7 +32,7 @@ _NUMBER_JOINERS = frozenset(" -.()/")
 @functools.lru_cache(maxsize=1)
 def lexicon() -> dict[str, Any]:
     """The normalisation tables of ``data/lexicon.toml``."""
-    text = resources.files("analyzer.rules.data").joinpath("lexicon.toml").read_text(encoding="utf-8")
+    text = resources.files("analyzer.text.data").joinpath("lexicon.toml").read_text(encoding="utf-8")
     return tomllib.loads(text)
 
 

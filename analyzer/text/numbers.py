@@ -12,7 +12,7 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass
 
-from analyzer.rules.document import Document, lexicon
+from analyzer.text.document import Document, lexicon
 
 # digits in a phone number (without area code) and in the key that identifies one
 PHONE_DIGITS = 7

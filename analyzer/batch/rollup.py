@@ -34,7 +34,7 @@ TEAM = "(team)"  # the label of the whole-team row in the roll-ups
 
 def results_frame(rows: list[dict]) -> pd.DataFrame:
     """The results table from row dicts: fixed columns, one per dimension, typed as when read back."""
-    from analyzer.scoring import AUDIO_DIMENSIONS, TEXT_DIMENSIONS, scoring_model
+    from analyzer.scoring.model import AUDIO_DIMENSIONS, TEXT_DIMENSIONS, scoring_model
 
     always = (*TEXT_DIMENSIONS, *AUDIO_DIMENSIONS)
     present = {k for row in rows for k in row} - set(LEAD_COLUMNS) - set(TAIL_COLUMNS)
@@ -69,7 +69,7 @@ def _call_columns(conversation: dict | None) -> dict:
     """A call's metrics as flat columns (none for a voicemail)."""
     if not conversation:
         return {}
-    from analyzer.conversation import Conversation
+    from analyzer.calls.conversation import Conversation
 
     return Conversation.from_dict(conversation).to_row()
 
@@ -166,7 +166,7 @@ def _rep_table(results: pd.DataFrame, dimensions: list[str]) -> pd.DataFrame:
 
 
 def _grade_table(results: pd.DataFrame) -> pd.DataFrame:
-    from analyzer.scoring import scoring_model
+    from analyzer.scoring.model import scoring_model
 
     graded = results[results["grade"].fillna("") != ""]
     grades = list(scoring_model().grades)
@@ -191,7 +191,7 @@ def _finding_table(results: pd.DataFrame, top: int, by_rep: bool) -> pd.DataFram
 
 
 def summarise(results: pd.DataFrame, *, top: int = 3, team_top: int = 10) -> dict[str, pd.DataFrame]:
-    """Roll-ups of a results table (from :func:`analyzer.analyze_batch` or :func:`analyzer.batch.read_results`).
+    """Roll-ups of a results table (from :func:`analyzer.analyze_batch` or :func:`analyzer.batch.runner.read_results`).
 
     Returns DataFrames by name:
 

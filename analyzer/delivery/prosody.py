@@ -2,7 +2,7 @@
 
 Pure functions over arrays in the style of ``librosa.feature``: samples and ``sr`` in, frame
 tracks or ``(m, 2)`` interval arrays (seconds) out, no hidden state. :func:`analyze` runs them
-all once and returns a :class:`Prosody` bundle for :mod:`analyzer.delivery`. Every frame track
+all once and returns a :class:`Prosody` bundle for :mod:`analyzer.delivery.measure`. Every frame track
 shares one grid: frame ``i`` is centred on ``i * HOP_S`` seconds.
 
 Pitch is YIN (de Cheveigné & Kawahara 2002): the cumulative-mean-normalised difference function,

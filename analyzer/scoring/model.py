@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from importlib import resources
 from typing import Iterable
 
-from analyzer.datatypes import Finding
+from analyzer.types import Finding
 
 TEXT_DIMENSIONS = ("cliches", "value", "structure")
 AUDIO_DIMENSIONS = ("delivery", "pauses")

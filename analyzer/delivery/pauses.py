@@ -2,7 +2,7 @@
 
 A pause is a silent span of at least 250 ms between stretches of speech (Goldman-Eisler 1968;
 shorter silences are stop closures and other articulatory gaps). Spans come from the signal
-(:func:`analyzer.prosody.analyze`), not from gaps between Whisper's words: with its VAD on,
+(:func:`analyzer.delivery.prosody.analyze`), not from gaps between Whisper's words: with its VAD on,
 Whisper stretches words over pauses and a 1.9 s pause can vanish from the word gaps entirely.
 Each span is placed between two words by where the words really sound (the sounding part of
 each word's span), then classed by position:
@@ -24,10 +24,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from analyzer.alignment import CLAUSE, GROUP, SENTENCE, ScriptAlignment, Token, word_tokens
-from analyzer.datatypes import Word
-from analyzer.fillers import is_filler_word, normalise_word
-from analyzer.prosody import sounding_centre
+from analyzer.delivery.alignment import CLAUSE, GROUP, SENTENCE, ScriptAlignment, Token, word_tokens
+from analyzer.types import Word
+from analyzer.delivery.fillers import is_filler_word, normalise_word
+from analyzer.delivery.prosody import sounding_centre
 
 
 # a pause right after one of these is inside a phrase, whatever Whisper's punctuation says:

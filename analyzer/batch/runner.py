@@ -1,6 +1,6 @@
 """Many files → one table: parallel workers or Dask, a durable results log, resume, error rows.
-What to score (folders, globs, manifests) is :mod:`analyzer.inputs`; the table's columns, its I/O
-and the roll-ups per rep live in :mod:`analyzer.rollup`.
+What to score (folders, globs, manifests) is :mod:`analyzer.batch.inputs`; the table's columns, its I/O
+and the roll-ups per rep live in :mod:`analyzer.batch.rollup`.
 
 Every backend (in process, worker processes, a Dask cluster) runs the same :func:`score_file`,
 which calls :func:`analyzer.pipeline.analyze` and turns its Scorecard (or its error) into one
@@ -32,8 +32,8 @@ from pathlib import Path
 from typing import Any, Iterable, Iterator
 
 from analyzer.errors import AnalyzerError, InputError, ModelError, one_line
-from analyzer.inputs import BatchItem, collect_inputs
-from analyzer.rollup import results_frame, results_row, write_atomically, write_results
+from analyzer.batch.inputs import BatchItem, collect_inputs
+from analyzer.batch.rollup import results_frame, results_row, write_atomically, write_results
 
 LOG_VERSION = 1  # bump when a log record's layout changes meaning
 
@@ -319,7 +319,7 @@ def analyze_batch(
     ``scheduler`` sends the files to a Dask cluster (``"local"`` or ``"tcp://host:8786"``).
     ``progress``: a progress bar on stderr (default: when stderr is a terminal).
     ``allow_outside``: read manifest rows that point outside the manifest's folder (see :func:`read_manifest`).
-    Returns the table (pandas DataFrame) in input order; columns: see :mod:`analyzer.rollup`.
+    Returns the table (pandas DataFrame) in input order; columns: see :mod:`analyzer.batch.rollup`.
     """
     if output is not None and Path(output).suffix.lower() not in (".csv", ".parquet"):
         raise InputError(f"{output}: the results table must be .csv or .parquet")

@@ -16,9 +16,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from analyzer.datatypes import Word
-from analyzer.prosody import HOP_S, Prosody, runs, sounding_centre, sounding_time
-from analyzer.syllables import syllable_count
+from analyzer.types import Word
+from analyzer.delivery.prosody import HOP_S, Prosody, runs, sounding_centre, sounding_time
+from analyzer.text.syllables import syllable_count
 
 # filled-pause spellings Whisper and human transcribers use
 FILLED_PAUSE_WORDS = frozenset({

@@ -2,7 +2,7 @@
 
 - ``faster-whisper`` (default): CTranslate2, int8 on CPU, float16 on CUDA.
 - ``openai-whisper``: the reference implementation; bundled CTranslate2 weights are converted
-  to it offline (see :mod:`analyzer.ct2_to_openai`), other names use its own download path.
+  to it offline (see :mod:`analyzer.audio.ct2_to_openai`), other names use its own download path.
 
 Both run with the guards against Whisper's known failure modes: no conditioning on previous
 text (stops repetition loops on long or repetitive audio) and voice-activity detection first, so
@@ -22,10 +22,10 @@ from typing import Protocol
 
 import numpy as np
 
-from analyzer.audio import SAMPLE_RATE, Audio, load_audio
-from analyzer.datatypes import Segment, Transcript, Word
+from analyzer.audio.load import SAMPLE_RATE, Audio, load_audio
+from analyzer.types import Segment, Transcript, Word
 from analyzer.errors import InputError, ModelError
-from analyzer.models import DEFAULT_MODEL, ResolvedModel, cache_dir, resolve_model
+from analyzer.audio.models import DEFAULT_MODEL, ResolvedModel, cache_dir, resolve_model
 
 ENGINES = ("faster-whisper", "openai-whisper")
 DEFAULT_ENGINE = "faster-whisper"
@@ -155,7 +155,7 @@ class OpenAIWhisperEngine:
     def __init__(self, model: ResolvedModel) -> None:
         device = "cuda" if _cuda_available("openai-whisper") else "cpu"
         if model.ct2_dir is not None:
-            from analyzer.ct2_to_openai import load_openai_whisper_from_ct2
+            from analyzer.audio.ct2_to_openai import load_openai_whisper_from_ct2
 
             self.model = load_openai_whisper_from_ct2(model.ct2_dir, device=device)
         else:
@@ -239,7 +239,7 @@ def _drop_empty(segments: list[Segment], options: DecodeOptions) -> tuple[Segmen
 def block_bounds(samples: np.ndarray, *, sr: int = SAMPLE_RATE, block_s: float = BLOCK_S) -> list[tuple[int, int]]:
     """Sample ranges of at most ``block_s`` seconds that cover ``samples``, each cut at the
     quietest ``CUT_SMOOTH_S`` within ``CUT_SEARCH_S`` before the block's limit."""
-    from analyzer.prosody import HOP_S, level_db
+    from analyzer.delivery.prosody import HOP_S, level_db
 
     block = int(block_s * sr)
     if len(samples) <= block:

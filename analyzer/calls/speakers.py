@@ -14,9 +14,8 @@ the VAD gives a rep talk ratio of 0.740 against the true 0.742, word spans 0.769
 edges drift by up to 0.4 s at turn starts).
 
 Mono two-party audio is not split: there is no diarization model in the package, and guessing
-turns from pauses and pitch alone is not reliable enough to score a rep on. A mono call gets the
-``call.mono`` finding (see :func:`analyzer.conversation.mono_call_finding`) and only whole-call
-metrics.
+turns from pauses and pitch alone is not reliable enough to score a rep on: a mono recording is
+scored as one speaker.
 """
 
 from __future__ import annotations
@@ -26,7 +25,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from analyzer.audio import Audio
+from analyzer.audio.load import Audio
 from analyzer.errors import InputError
 
 CHANNELS = ("left", "right")

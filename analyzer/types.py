@@ -7,8 +7,11 @@ round-trips through JSON (the transcript cache and the CLI's JSON output rely on
 from __future__ import annotations
 
 import dataclasses
+import json
 from dataclasses import dataclass
 from typing import Any
+
+from analyzer import __version__
 
 
 @dataclass(frozen=True)
@@ -131,7 +134,8 @@ class Finding:
     suggestion: str
     # the words of the pitch this finding is about ("" when it is about the whole pitch)
     quote: str = ""
-    # character span in the analysed text (None when not tied to text)
+    # character span (None when not tied to text) in the text named by ``span_text``: "card"
+    # (the card's text: the script checked or the transcript) or "script" (the script read from)
     char_start: int | None = None
     char_end: int | None = None
     # time span in seconds when the words have timings
@@ -142,6 +146,7 @@ class Finding:
     threshold: float | str | None = None
     # where the threshold comes from (study, trainer's guideline)
     source: str = ""
+    span_text: str = "card"
 
     def to_dict(self) -> dict[str, Any]:
         return dataclasses.asdict(self)
@@ -150,3 +155,84 @@ class Finding:
     def from_dict(cls, data: dict[str, Any]) -> "Finding":
         names = {f.name for f in dataclasses.fields(cls)}
         return cls(**{k: v for k, v in data.items() if k in names})
+
+FINDING_COLUMNS = ("rule", "dimension", "severity", "message", "suggestion", "quote", "char_start", "char_end",
+                   "start", "end", "value", "threshold", "source")
+
+
+@dataclass(frozen=True, eq=False)
+class Measures:
+    """What the audio checks look at: one recording's transcript and what was measured from it."""
+
+    transcript: Transcript
+    # the recording's channels, (n_channels, n) float32 (None when only the words are known)
+    channels: Any = None
+    # the analyzer.delivery.measure.Delivery of the speaker scored (None before it is measured)
+    delivery: Any = None
+    # the analyzer.calls.conversation.Conversation of a two-party call (None for a voicemail)
+    conversation: Any = None
+
+
+@dataclass(frozen=True, eq=False)
+class Scorecard:
+    """Scores 0–100 per dimension, the overall score and grade, and the findings to fix first."""
+
+    file: str
+    # length of the recording in seconds (None for a script without audio)
+    duration: float | None
+    overall: float
+    grade: str
+    passed: bool
+    dimensions: dict[str, float]
+    # ordered "fix first": the finding whose fix wins back most points comes first
+    findings: tuple[Finding, ...]
+    # the analysed text (the script, or the transcript joined word by word)
+    text: str
+    transcript: Transcript | None = None
+    # the Delivery measured from the audio (None for a script)
+    delivery: Any = None
+    # the Conversation of a two-party call (None for a voicemail or a script)
+    conversation: Any = None
+    version: str = __version__
+
+    @property
+    def top_fixes(self) -> tuple[Finding, ...]:
+        return self.findings[:3]
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON contract of ``analyzer score --format json`` (schema: analyzer/data/scorecard.schema.json)."""
+        return {
+            "file": self.file,
+            "duration": self.duration,
+            "overall": round(self.overall, 1),
+            "grade": self.grade,
+            "passed": self.passed,
+            "dimensions": {name: round(score, 1) for name, score in self.dimensions.items()},
+            "findings": [f.to_dict() for f in self.findings],
+            "text": self.text,
+            "transcript": self.transcript.to_dict() if self.transcript else None,
+            "delivery": self.delivery.to_dict() if self.delivery is not None else None,
+            "conversation": self.conversation.to_dict() if self.conversation is not None else None,
+            "version": self.version,
+        }
+
+    def to_json(self, indent: int | None = 2) -> str:
+        return json.dumps(self.to_dict(), indent=indent, ensure_ascii=False)
+
+    def to_frame(self):
+        """One row per finding (pandas DataFrame), in fix-first order."""
+        import pandas as pd
+
+        rows = [{"file": self.file, "order": i + 1, **f.to_dict()} for i, f in enumerate(self.findings)]
+        return pd.DataFrame(rows, columns=["file", "order", *FINDING_COLUMNS])
+
+    def plot(self):
+        """Waveform, pitch contour, word timeline and pauses (a matplotlib Figure)."""
+        from analyzer.reports.plots import plot_scorecard
+
+        return plot_scorecard(self)
+
+    def _repr_html_(self) -> str:
+        from analyzer.reports.render import render_card_html
+
+        return render_card_html(self)

@@ -67,7 +67,7 @@ def read_manifest(manifest: Path, *, scripts_dir: Path | None = None, allow_outs
             rows = [{k.strip().lower(): (v or "").strip() for k, v in row.items() if k} for row in reader]
     except (OSError, UnicodeDecodeError, csv.Error) as exc:
         raise InputError(f"{manifest}: cannot read manifest ({exc.__class__.__name__}: {exc})") from None
-    from analyzer.speakers import CHANNELS
+    from analyzer.calls.speakers import CHANNELS
 
     items, base = [], manifest.parent
     root = Path(os.path.realpath(base))

@@ -1,6 +1,7 @@
-"""Conversation metrics of a two-party call, and the findings of the ``conversation`` dimension.
+"""Conversation metrics of a two-party call (the ``call.*`` rules in
+:mod:`analyzer.rules.calls` judge them).
 
-Input: a :class:`~analyzer.speakers.CallSplit` (who spoke when, from voice activity on each
+Input: a :class:`~analyzer.calls.speakers.CallSplit` (who spoke when, from voice activity on each
 channel) and the two parties' transcripts. Output: a :class:`Conversation` with the metrics
 conversation-intelligence products report (Gong, Chorus): talk ratio, longest rep monologue,
 questions the rep asked, patience, interruptions, turns.
@@ -22,14 +23,10 @@ from __future__ import annotations
 import dataclasses
 import re
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from analyzer.datatypes import Finding, Transcript, Word
-from analyzer.rules.registry import Rule, rule
-from analyzer.speakers import CallSplit, total_s
-
-if TYPE_CHECKING:
-    from analyzer.config import Config
+from analyzer.calls.speakers import CallSplit, total_s
+from analyzer.types import Transcript, Word
 
 BACKCHANNEL_S = 1.0  # speech shorter than this, said over the other party, does not take the floor
 MIN_INTERRUPT_OVERLAP_S = 0.2  # the prospect keeps talking this long after the rep starts: an interruption
@@ -37,7 +34,6 @@ WORD_SLACK_S = 0.5  # a rep word this far outside the rep's speech spans is anot
 SENTENCE_GAP_S = 1.0  # a silence this long between words ends a sentence even without punctuation
 OPENER_S = 30.0  # the opener: what the rep says in the first 30 s of the call
 OPENER_TAIL_S = 10.0  # a sentence begun in the opener is kept to its end, up to this much later
-QUOTE_WORDS = 20  # longest quote in a finding, in words
 
 WH = {"what", "when", "where", "who", "whom", "whose", "why", "which", "how"}
 WH_AUX = {"what's", "how's", "who's", "where's", "when's", "why's", "what're", "how're", "where're", "who're"}
@@ -316,43 +312,3 @@ def opener_words(source: Conversation | Transcript, *, seconds: float = OPENER_S
         if sentence[0].start < end:
             kept.extend(w for w in sentence if w.start < end + OPENER_TAIL_S)
     return kept
-
-
-# ---------------------------------------------------------------- findings ---
-
-def _quote(text: str) -> str:
-    words = text.split()
-    return " ".join(words[:QUOTE_WORDS]) + (" …" if len(words) > QUOTE_WORDS else "")
-
-
-def conversation_findings(conv: Conversation, *, config: Config | None = None) -> list[Finding]:
-    """Findings of the ``conversation`` dimension: talk ratio, monologue, no questions, interruptions.
-
-    Every quote is the rep's own words. ``config`` applies threshold overrides (not disabling:
-    use ``config.apply`` on the result, as for the other rules).
-    """
-    def get(rule_id: str) -> Rule:
-        return config.rule(rule_id) if config is not None else rule(rule_id)
-
-    findings = []
-    r = get("call.talk-ratio")
-    if r.threshold is not None and conv.talk_ratio_rep > float(r.threshold):
-        findings.append(r.finding(value=round(conv.talk_ratio_rep, 3),
-                                  context={"rep_talk_s": conv.rep_talk_s, "prospect_talk_s": conv.prospect_talk_s}))
-    r, longest = get("call.monologue"), conv.longest_rep_monologue
-    if longest is not None and r.threshold is not None and longest.duration > float(r.threshold):
-        findings.append(r.finding(value=round(longest.duration, 1), start=longest.start, end=longest.end,
-                                  quote=_quote(longest.text)))
-    r = get("call.no-questions")
-    if r.threshold is not None and conv.rep_questions < float(r.threshold) and conv.rep_turns:
-        findings.append(r.finding(value=conv.rep_questions))
-    r = get("call.interrupts")
-    if r.threshold is not None and conv.interruptions >= float(r.threshold):
-        first = conv.interruption_spans[0]
-        findings.append(r.finding(value=conv.interruptions, start=first.start, end=first.end, quote=_quote(first.text)))
-    return findings
-
-
-def mono_call_finding() -> Finding:
-    """The ``call.mono`` finding: a call recorded in mono, so only whole-call metrics apply."""
-    return rule("call.mono").finding()

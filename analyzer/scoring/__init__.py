@@ -1,0 +1,1 @@
+"""Findings and measurements to a score: the scoring model (``model``) and its data."""
