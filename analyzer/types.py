@@ -121,6 +121,37 @@ class Transcript:
 
 
 @dataclass(frozen=True)
+class Sentence:
+    """One sentence of a pitch and its role, from the sentence-role classifier (analyzer.text.roles)."""
+
+    text: str
+    # character span in the card's text
+    char_start: int
+    char_end: int
+    # time span in seconds, when the words have timings
+    start: float | None
+    end: float | None
+    # intro | reason | value | ask | number | cliche | other
+    role: str
+    # the classifier's probability of that role, 0..1
+    confidence: float
+    # for a cliche: drop-by, checking-in, permission, pretext, familiarity, guilt, self-praise, ...
+    cliche_kind: str | None = None
+    # id of the pitch holding the most similar development-set sentence of the same role
+    nearest_id: str | None = None
+    nearest_text: str | None = None
+    # cosine similarity of the two sentences' embeddings
+    similarity: float | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> "Sentence":
+        return cls(**data)
+
+
+@dataclass(frozen=True)
 class Finding:
     """One problem found in a pitch, with the evidence a rep needs to believe it."""
 
@@ -147,6 +178,8 @@ class Finding:
     # where the threshold comes from (study, trainer's guideline)
     source: str = ""
     span_text: str = "card"
+    # overall points fixing this finding wins back under the fitted model (set on a scorecard)
+    points: float | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return dataclasses.asdict(self)
@@ -157,7 +190,7 @@ class Finding:
         return cls(**{k: v for k, v in data.items() if k in names})
 
 FINDING_COLUMNS = ("rule", "dimension", "severity", "message", "suggestion", "quote", "char_start", "char_end",
-                   "start", "end", "value", "threshold", "source")
+                   "start", "end", "value", "threshold", "source", "points")
 
 
 @dataclass(frozen=True, eq=False)
@@ -193,11 +226,20 @@ class Scorecard:
     delivery: Any = None
     # the Conversation of a two-party call (None for a voicemail or a script)
     conversation: Any = None
+    # "voicemail" or "opener" (a live call), and the sentence saying why (detected or given)
+    kind: str = "voicemail"
+    kind_evidence: str = ""
+    # the pitch's sentences with their learned roles (analyzer.text.roles)
+    sentences: tuple[Sentence, ...] = ()
     version: str = __version__
 
     @property
     def top_fixes(self) -> tuple[Finding, ...]:
-        return self.findings[:3]
+        """The first three findings of different rules in fix-first order (a repeat is the same fix)."""
+        firsts = {}
+        for finding in self.findings:
+            firsts.setdefault(finding.rule, finding)
+        return tuple(firsts.values())[:3]
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON contract of ``analyzer score --format json`` (schema: analyzer/data/scorecard.schema.json)."""
@@ -213,6 +255,9 @@ class Scorecard:
             "transcript": self.transcript.to_dict() if self.transcript else None,
             "delivery": self.delivery.to_dict() if self.delivery is not None else None,
             "conversation": self.conversation.to_dict() if self.conversation is not None else None,
+            "kind": self.kind,
+            "kind_evidence": self.kind_evidence,
+            "sentences": [s.to_dict() for s in self.sentences],
             "version": self.version,
         }
 

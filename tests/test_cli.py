@@ -99,7 +99,7 @@ def test_script_command_from_stdin_and_empty_script():
     assert {"cliche.in-your-area", "value.missing", "framing.self-centred"} <= {f["rule"] for f in doc["findings"]}
     assert set(doc["dimensions"]) == {"cliches", "value", "structure"} and doc["grade"] in "DF"
     empty = run("script", "-", stdin="   \n")
-    assert empty.returncode == 2 and empty.stderr.strip() == "analyzer: error: script is empty: nothing to check"
+    assert empty.returncode == 2 and empty.stderr.strip() == "analyzer: error: <stdin>: script is empty: nothing to check"
 
 
 def test_rules_lists_every_rule_with_its_source():

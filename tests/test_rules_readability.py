@@ -97,3 +97,15 @@ def test_fresh_process_without_nltk_data_or_network(tmp_path: Path):
     assert result.returncode == 0, result.stderr + result.stdout
     grade, ease = map(float, result.stdout.split())
     assert grade > 15
+
+
+def test_grade_without_importing_nltk():
+    """textstat's CMUdict loader imports NLTK (about 3 s); the stand-in keeps it out of the process."""
+    code = ("import sys\nfrom analyzer.rules.readability import grade_and_ease\n"
+            "grade, _ = grade_and_ease('Our comprehensive methodology facilitates accelerated modernization.')\n"
+            "print(round(grade, 1), 'nltk' in sys.modules)")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            cwd=Path(__file__).resolve().parents[1], timeout=300)
+    assert result.returncode == 0, result.stderr
+    grade, nltk_loaded = result.stdout.split()
+    assert float(grade) > 15 and nltk_loaded == "False"

@@ -3,18 +3,16 @@
 from __future__ import annotations
 
 import json
+import math
 from importlib import resources
 
 import jsonschema
 import pytest
 
-from analyzer.types import Finding
 from analyzer.pipeline import analyze_text
-from analyzer.scoring.model import dimension_scores, fix_first, grade, overall_score, scoring_model
-
-
-def finding(rule: str, dimension: str, severity: str) -> Finding:
-    return Finding(rule=rule, dimension=dimension, severity=severity, message="m", suggestion="s")
+from analyzer.types import Finding
+from analyzer.scoring.features import FEATURES, pitch_features, sentence_roles
+from analyzer.scoring.model import fitted_model, grade, judge, scoring_model
 
 
 def test_bad_voicemail_scores_far_below_the_strong_one(sample_cards):
@@ -42,30 +40,39 @@ def test_every_card_validates_against_the_schema(sample_cards):
     jsonschema.validate(json.loads(analyze_text("Hi, this is Sam from Acme. Call me at 555 1212.").to_json()), schema)
 
 
-def test_penalties_come_from_the_data_file():
-    model = scoring_model()
-    scores = dimension_scores([finding("a.b", "value", "error"), finding("c.d", "value", "warning")], ["value"])
-    assert scores["value"] == 100 - model.penalties["error"] - model.penalties["warning"]
-    # repeats of one rule cost a share, then nothing
-    repeated = [finding("a.b", "cliches", "warning")] * 5
-    expected = model.penalties["warning"] * (1 + model.repeat_share * model.max_repeats)
-    assert dimension_scores(repeated, ["cliches"])["cliches"] == 100 - expected
+def test_overall_is_the_fitted_probability():
+    """The card's overall score is 100 x sigmoid(intercept + sum of standardised terms) of model.json."""
+    text = "Hi Dana, this is Sam from Acme. We cut month-end close from ten days to four for firms like yours."
+    card = analyze_text(text)
+    model = fitted_model()
+    values = pitch_features(text, card.findings, kind=card.kind, sentences=sentence_roles(text, None))
+    x = [math.log2(1 + values[f.name]) if f.kind == "count" else values[f.name] for f in FEATURES]
+    z = model.intercept + sum(w * (v - m) / s for v, w, m, s in zip(x, model.coef, model.mean, model.scale))
+    assert card.overall == pytest.approx(100 / (1 + math.exp(-z)))
 
 
-def test_overall_is_the_weighted_mean_and_grades_follow_bands():
-    weights = scoring_model().weights
-    dims = {"value": 40.0, "cliches": 100.0}
-    expected = (40 * weights["value"] + 100 * weights["cliches"]) / (weights["value"] + weights["cliches"])
-    assert overall_score(dims) == pytest.approx(expected)
+def test_grades_follow_the_bands_in_data():
     assert [grade(s) for s in (95, 85, 75, 65, 10)] == ["A", "B", "C", "D", "F"]
+    assert list(scoring_model().grades) == ["A", "B", "C", "D", "F"]
 
 
-def test_fix_first_puts_the_costliest_fix_first():
-    info = finding("x.info", "cliches", "info")
-    error = finding("x.error", "value", "error")
-    warning = finding("x.warn", "structure", "warning")
-    ordered = fix_first([info, warning, error], {"cliches": 100, "value": 100, "structure": 100})
-    assert [f.rule for f in ordered] == ["x.error", "x.warn", "x.info"]
+def test_a_finding_costs_its_own_dimension_only():
+    text = "Hi Dana, this is Sam Ortiz at Fieldline. Worth a ten-minute call on Thursday?"
+    dims = ("cliches", "value", "structure")
+    drop_by = Finding(rule="cliche.in-your-area", dimension="cliches", severity="error", message="m", suggestion="s")
+    clean = judge(text, [], kind="opener", dimensions=dims)
+    flagged = judge(text, [drop_by], kind="opener", dimensions=dims)
+    assert flagged.dimensions["cliches"] < clean.dimensions["cliches"] <= 100
+    assert flagged.dimensions["value"] == clean.dimensions["value"]
+    assert flagged.dimensions["structure"] == clean.dimensions["structure"]
+    assert flagged.overall < clean.overall
+
+
+def test_fix_first_orders_by_points_won_back():
+    card = analyze_text("Hello, this is Chip from ABC. I was going to be in your area next Tuesday and wanted to "
+                        "stop by and introduce myself. Give me a call.")
+    gains = [f.points for f in card.findings]
+    assert gains == sorted(gains, reverse=True) and gains[0] > 0
 
 
 def test_text_only_cards_omit_audio_dimensions():

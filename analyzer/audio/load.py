@@ -8,6 +8,10 @@ calls (one party per channel) can be split later.
 from __future__ import annotations
 
 import dataclasses
+import logging
+import math
+import os
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -20,6 +24,11 @@ TRUNCATION_TOLERANCE_S = 0.5
 # MP3 headers that state the number of frames (Xing/Info from LAME and FFmpeg, VBRI from
 # Fraunhofer); without one FFmpeg only estimates the length from the bit rate
 MP3_LENGTH_TAGS = (b"Xing", b"Info", b"VBRI")
+# the longest recording decoded (h), unless PITCH_ANALYZER_MAX_AUDIO_HOURS says otherwise: a
+# header that states more is refused before decoding (4 h at 16 kHz float32 is 0.9 GB)
+MAX_AUDIO_HOURS = 4.0
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True, eq=False)
@@ -74,11 +83,59 @@ def _stated_length_s(container, path: Path) -> float | None:
     return container.duration / 1_000_000
 
 
-def _decode(path: Path, sample_rate: int) -> tuple[np.ndarray, int, int, float | None]:
-    """Decode every audio frame, resampled to ``sample_rate``; returns (channels, sr_in, n_in,
-    the length the header states)."""
-    import av  # deferred: keeps `analyzer --help` fast
+def max_audio_s() -> float:
+    """The longest recording decoded, in seconds: ``PITCH_ANALYZER_MAX_AUDIO_HOURS`` (default 4 h)."""
+    from analyzer.errors import InputError
 
+    raw = os.environ.get("PITCH_ANALYZER_MAX_AUDIO_HOURS", str(MAX_AUDIO_HOURS))
+    try:
+        hours = float(raw)
+    except ValueError:
+        hours = float("nan")
+    if not math.isfinite(hours) or hours <= 0:
+        raise InputError(f"PITCH_ANALYZER_MAX_AUDIO_HOURS must be a positive number of hours, not {raw!r}")
+    return hours * 3600
+
+
+class _Samples:
+    """A (channels, n) float32 buffer that grows by doubling; filled block by block as frames decode.
+
+    Allocated with ``np.empty``, so pages not yet written cost no memory: sizing it from the length the
+    header states keeps the peak at one copy of the decoded audio (a list of frames joined at the end
+    held two).
+    """
+
+    def __init__(self, n_channels: int, capacity: int) -> None:
+        self.data = np.empty((n_channels, max(capacity, 1)), np.float32)
+        self.size = 0
+        self.non_finite = 0
+
+    def add(self, block: np.ndarray) -> None:
+        n = block.shape[1]
+        if self.size + n > self.data.shape[1]:
+            grown = np.empty((self.data.shape[0], max(2 * self.data.shape[1], self.size + n)), np.float32)
+            grown[:, : self.size] = self.data[:, : self.size]
+            self.data = grown
+        target = self.data[:, self.size : self.size + n]
+        target[...] = block
+        if not np.isfinite(target).all():  # NaN hangs Whisper's decoder: silence it, clip infinities
+            self.non_finite += int(np.count_nonzero(~np.isfinite(target)))
+            np.nan_to_num(target, copy=False, nan=0.0, posinf=1.0, neginf=-1.0)
+        self.size += n
+
+
+def _decode(path: Path, sample_rate: int) -> tuple[np.ndarray, int, int, float | None, int]:
+    """Decode every audio frame, resampled to ``sample_rate``; returns (channels, sr_in, n_in,
+    the length the header states, how many non-finite samples were repaired).
+
+    A header that states (or a stream that decodes to) more than :func:`max_audio_s` is refused
+    before the samples are held: a tiny file whose header claims 1 Hz would otherwise decode to a day.
+    """
+    import av  # deferred: keeps `analyzer --help` fast
+    from analyzer.errors import AudioError
+
+    limit_s = max_audio_s()
+    too_long = f"longer than the {limit_s / 3600:g} h limit (PITCH_ANALYZER_MAX_AUDIO_HOURS)"
     with av.open(str(path), metadata_errors="ignore") as container:
         stated_s = _stated_length_s(container, path)
         if not container.streams.audio:
@@ -86,39 +143,71 @@ def _decode(path: Path, sample_rate: int) -> tuple[np.ndarray, int, int, float |
         stream = container.streams.audio[0]
         source_rate = stream.codec_context.sample_rate or sample_rate
         n_channels = stream.codec_context.channels or 1
+        declared_s = max(stated_s or 0.0, _stream_length_s(stream))
+        if declared_s > limit_s:
+            raise AudioError(path, f"its header states {declared_s / 3600:.1f} h of audio, {too_long}")
         layout = "stereo" if n_channels >= 2 else "mono"
         resampler = av.AudioResampler(format="fltp", layout=layout, rate=sample_rate)
-        chunks = []
-        for frame in container.decode(stream):
-            chunks.extend(resampled.to_ndarray() for resampled in resampler.resample(frame))
-        chunks.extend(resampled.to_ndarray() for resampled in resampler.resample(None))
-    if not chunks:
-        return np.zeros((min(n_channels, 2), 0), np.float32), source_rate, n_channels, stated_s
-    return np.concatenate(chunks, axis=1).astype(np.float32, copy=False), source_rate, n_channels, stated_s
+        buffer = _Samples(min(n_channels, 2), int((declared_s + 1) * sample_rate))
+        limit = int(limit_s * sample_rate)
+        for frame in _frames(container, stream):
+            for resampled in resampler.resample(frame):
+                buffer.add(resampled.to_ndarray())
+            if buffer.size > limit:
+                raise AudioError(path, f"decodes to more audio than its header states, {too_long}")
+    return buffer.data[:, : buffer.size], source_rate, n_channels, stated_s, buffer.non_finite
+
+
+def _frames(container, stream):
+    """The stream's decoded frames, then None (which flushes the resampler)."""
+    yield from container.decode(stream)
+    yield None
+
+
+def _stream_length_s(stream) -> float:
+    """The stream's own stated length in seconds (frames / rate), 0 when it states none."""
+    if stream.duration is not None and stream.time_base is not None:
+        return float(stream.duration * stream.time_base)
+    if stream.frames and stream.codec_context.sample_rate:
+        return stream.frames / stream.codec_context.sample_rate
+    return 0.0
 
 
 def load_audio(path: str | Path, *, sample_rate: int = SAMPLE_RATE) -> Audio:
     """Decode ``path`` to float32 at ``sample_rate``; raise :class:`AudioError` naming the problem."""
-    from analyzer.errors import AudioError
+    from analyzer.errors import AnalyzerError, AudioError
+    from analyzer.storage import is_url
 
+    if is_url(path):
+        return load_url(path, sample_rate=sample_rate)
     path = Path(path)
-    if not path.exists():
-        raise AudioError(path, "file not found")
-    if path.is_dir():
-        raise AudioError(path, "is a directory, not an audio file")
     try:
-        size = path.stat().st_size
+        info = path.stat()
+    except FileNotFoundError:
+        raise AudioError(path, "file not found") from None
+    except OSError as exc:
+        raise AudioError(path, f"cannot read ({exc.strerror or exc})") from None
+    if stat.S_ISDIR(info.st_mode):
+        raise AudioError(path, "is a directory, not an audio file")
+    if not stat.S_ISREG(info.st_mode):  # a FIFO or device would block or never end: never opened
+        raise AudioError(path, "not a regular file (a pipe, socket or device); give a recording file")
+    try:
         with open(path, "rb"):
             pass
     except PermissionError:
         raise AudioError(path, "permission denied") from None
-    if size == 0:
+    if info.st_size == 0:
         raise AudioError(path, "empty file (0 bytes)")
     try:
-        channels, source_rate, n_channels, stated_s = _decode(path, sample_rate)
+        channels, source_rate, n_channels, stated_s, repaired = _decode(path, sample_rate)
+    except AnalyzerError:
+        raise
     except Exception as exc:  # PyAV raises many FFmpeg error types; one message for the user
         reason = getattr(exc, "strerror", None) or str(exc) or type(exc).__name__
         raise AudioError(path, f"not a readable audio file ({reason})") from None
+    if repaired:
+        logger.warning("%s: %d samples were not finite numbers (NaN or infinite): set to silence or full scale",
+                       path, repaired)
     if (missing := _riff_shortfall(path)) > 0:
         raise AudioError(path, f"truncated WAV file ({missing} bytes of audio data missing)")
     decoded_s = channels.shape[1] / sample_rate
@@ -137,3 +226,18 @@ def load_audio(path: str | Path, *, sample_rate: int = SAMPLE_RATE) -> Audio:
         source_sample_rate=source_rate,
         source_channels=n_channels,
     )
+
+
+def load_url(url: str, *, sample_rate: int = SAMPLE_RATE) -> Audio:
+    """:func:`load_audio` for an fsspec URL (``s3://bucket/call.wav``): read through fsspec (see
+    :func:`analyzer.storage.local_copy`), with every check of a local file; errors name the URL."""
+    from analyzer.errors import AudioError, InputError
+    from analyzer.storage import local_copy
+
+    try:
+        with local_copy(url) as local:
+            return dataclasses.replace(load_audio(local, sample_rate=sample_rate), path=url)
+    except AudioError as exc:
+        raise AudioError(url, exc.problem) from None
+    except InputError as exc:
+        raise AudioError(url, str(exc).removeprefix(f"{url}: ")) from None

@@ -15,6 +15,7 @@ import dataclasses
 import functools
 import hashlib
 import json
+import logging
 import os
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -24,11 +25,10 @@ import numpy as np
 
 from analyzer.audio.load import SAMPLE_RATE, Audio, load_audio
 from analyzer.types import Segment, Transcript, Word
-from analyzer.errors import InputError, ModelError
+from analyzer.errors import InputError, ModelError, one_line
+from analyzer.audio.engines import DEFAULT_ENGINE, ENGINES
 from analyzer.audio.models import DEFAULT_MODEL, ResolvedModel, cache_dir, resolve_model
 
-ENGINES = ("faster-whisper", "openai-whisper")
-DEFAULT_ENGINE = "faster-whisper"
 CACHE_VERSION = 3  # bump when the cached JSON or the decoding changes meaning
 # Recordings longer than this (s) are transcribed in blocks: both engines compute the log-mel
 # spectrogram of everything they are given at once (about 1.4 GB for an hour of audio)
@@ -39,6 +39,9 @@ CUT_SEARCH_S = 60.0
 CUT_SMOOTH_S = 0.5
 # windows decoded together on a GPU: batching is what makes a GPU pay off for Whisper
 GPU_BATCH_SIZE = 16
+HASH_BLOCK = 1 << 20  # samples hashed at a time for the cache key (4 MB of float32)
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -63,7 +66,10 @@ class DecodeOptions:
     # a segment whose no-speech probability exceeds this is dropped
     no_speech_threshold: float = 0.6
     # faster-whisper only: decode this many 30 s windows of speech together (its
-    # BatchedInferencePipeline); None = GPU_BATCH_SIZE on a CUDA GPU, one at a time on CPU
+    # BatchedInferencePipeline); None = GPU_BATCH_SIZE on a CUDA GPU, one at a time on CPU. On CPU
+    # batching does not win (bench/bench_batched.py, base int8, 2 cores, a 5.2-minute real recording:
+    # 1.08x at batch 16 and 0.82x at batch 8, within the noise of a shared machine, WER 0.267 against
+    # 0.199 window by window), so short voicemails and long recordings alike stay sequential there
     batch_size: int | None = None
 
 
@@ -212,23 +218,59 @@ class OpenAIWhisperEngine:
 @functools.lru_cache(maxsize=4)
 def get_engine(engine: str = DEFAULT_ENGINE, model: str | None = None) -> Engine:
     """Load an engine and its model once per process."""
+    if engine not in ENGINES:
+        raise InputError(f"unknown engine {engine!r}; choose one of: {', '.join(ENGINES)}")
     resolved = resolve_model(model)
     try:
-        if engine == "faster-whisper":
-            return FasterWhisperEngine(resolved)
-        if engine == "openai-whisper":
-            return OpenAIWhisperEngine(resolved)
+        return ENGINES[engine](resolved)
     except ModelError:
         raise
     except Exception as exc:  # download failures, corrupt weights: one line for the user
         raise ModelError(f"cannot load {engine} model {resolved.name!r}: {exc}") from exc
-    raise InputError(f"unknown engine {engine!r}; choose one of: {', '.join(ENGINES)}")
 
 
 def _cache_path(samples: np.ndarray, engine: str, model: str, options: DecodeOptions) -> Path:
-    key = hashlib.sha256(np.ascontiguousarray(samples).tobytes())
+    """Where the transcript of ``samples`` is cached: a SHA-256 of the samples (fed in blocks, so
+    hashing an hour of audio holds no copy of it) and of everything that changes the words."""
+    key = hashlib.sha256()
+    for start in range(0, len(samples), HASH_BLOCK):
+        key.update(np.ascontiguousarray(samples[start : start + HASH_BLOCK]).data)
     key.update(json.dumps([CACHE_VERSION, engine, model, asdict(options)], sort_keys=True).encode())
     return cache_dir() / "transcripts" / f"{key.hexdigest()}.json"
+
+
+def _read_cache(path: Path) -> Transcript | None:
+    """The cached transcript at ``path``, or None when there is none or it does not verify (truncated,
+    not JSON, wrong shape or types): a bad entry is a miss, transcribed again and rewritten."""
+    try:
+        document = json.loads(path.read_bytes())
+        transcript = Transcript.from_dict(document)
+        if transcript.to_dict() != document:  # verify: what was written is exactly what reads back
+            raise ValueError("does not round-trip")
+        return transcript
+    except FileNotFoundError:
+        return None
+    except Exception as exc:  # any damage at all: the cache must never be the reason a file fails
+        logger.warning("%s: ignoring a damaged transcript cache entry (%s); transcribing again", path,
+                       one_line(exc) or type(exc).__name__)
+        return None
+
+
+def _write_cache(path: Path, transcript: Transcript) -> None:
+    """Store ``transcript`` atomically (temporary file, then rename); a cache that cannot be written is a
+    warning, never a failure."""
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp.write_text(json.dumps(transcript.to_dict()), encoding="utf-8")
+        os.replace(tmp, path)
+    except OSError as exc:
+        logger.warning("%s: cannot write the transcript cache (%s); set PITCH_ANALYZER_CACHE to a writable folder",
+                       path.parent, exc.strerror or exc)
+        try:
+            tmp.unlink(missing_ok=True)
+        except OSError:
+            pass
 
 
 def _drop_empty(segments: list[Segment], options: DecodeOptions) -> tuple[Segment, ...]:
@@ -239,21 +281,33 @@ def _drop_empty(segments: list[Segment], options: DecodeOptions) -> tuple[Segmen
 def block_bounds(samples: np.ndarray, *, sr: int = SAMPLE_RATE, block_s: float = BLOCK_S) -> list[tuple[int, int]]:
     """Sample ranges of at most ``block_s`` seconds that cover ``samples``, each cut at the
     quietest ``CUT_SMOOTH_S`` within ``CUT_SEARCH_S`` before the block's limit."""
-    from analyzer.delivery.prosody import HOP_S, level_db
+    from analyzer.delivery.prosody import HOP_S
 
     block = int(block_s * sr)
-    if len(samples) <= block:
-        return [(0, len(samples))]
-    width = int(CUT_SMOOTH_S / HOP_S)
-    smoothed = np.convolve(level_db(samples, sr=sr), np.ones(width) / width, mode="same")
     hop, search = int(HOP_S * sr), int(min(CUT_SEARCH_S, block_s / 2) / HOP_S)
     bounds, start = [], 0
     while len(samples) - start > block:
         limit = (start + block) // hop
-        cut = (limit - search + int(np.argmin(smoothed[limit - search : limit]))) * hop
+        cut = _quietest_frame(samples, limit - search, limit, sr=sr) * hop
         bounds.append((start, cut))
         start = cut
     return bounds + [(start, len(samples))]
+
+
+def _quietest_frame(samples: np.ndarray, first: int, last: int, *, sr: int) -> int:
+    """The frame in [first, last) (prosody hops) where the level smoothed over ``CUT_SMOOTH_S`` is lowest.
+
+    The level is computed from the samples around the window only (a margin wide enough that every
+    frame in it sees what it would in the whole recording): levels of three hours at once held
+    another 300 MB."""
+    from analyzer.delivery.prosody import ENERGY_FRAME_S, HOP_S, level_db
+
+    hop, width = int(HOP_S * sr), int(CUT_SMOOTH_S / HOP_S)
+    margin = width + int(np.ceil(ENERGY_FRAME_S / HOP_S)) + 1
+    offset = max(first - margin, 0)
+    level = level_db(samples[offset * hop : (last + margin) * hop], sr=sr)
+    smoothed = np.convolve(level, np.ones(width) / width, mode="same")
+    return first + int(np.argmin(smoothed[first - offset : last - offset]))
 
 
 def _shifted(segment: Segment, seconds: float) -> Segment:
@@ -293,15 +347,11 @@ def transcribe(
         batched = engine == "faster-whisper" and _cuda_available(engine)
         options = dataclasses.replace(options, batch_size=GPU_BATCH_SIZE if batched else 1)
     path = _cache_path(audio.samples, engine, model_name, options)
-    if use_cache and path.exists():
-        cached = Transcript.from_dict(json.loads(path.read_text(encoding="utf-8")))
+    cached = _read_cache(path) if use_cache else None
+    if cached is not None:
         return dataclasses.replace(cached, engine=engine, model=model_name, duration=audio.duration, file=audio.path)
     decoded = transcribe_blocks(get_engine(engine, model), audio.samples, options)
     transcript = Transcript(_drop_empty(decoded.segments, options), decoded.language, engine, model_name,
                             audio.duration, audio.path, decoded.language_probability)
-    if use_cache:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(f".{os.getpid()}.tmp")
-        tmp.write_text(json.dumps(transcript.to_dict()), encoding="utf-8")
-        os.replace(tmp, path)
+    _write_cache(path, transcript)  # also without use_cache: a fresh result replaces whatever was there
     return transcript

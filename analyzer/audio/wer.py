@@ -7,6 +7,8 @@ from __future__ import annotations
 import functools
 import re
 
+from analyzer.text.numbers import read_digits
+
 # annotation tokens in reference transcripts: <cutoff-x>, <hes-x>, [laughter], <VOCNOISE>
 _ANNOTATION = re.compile(r"<[^>]*>|\[[^\]]*\]")
 
@@ -18,21 +20,22 @@ def _normaliser():
     return EnglishTextNormalizer()
 
 
-_DIGIT_WORDS = {"zero": "0", "oh": "0", "one": "1", "two": "2", "three": "3", "four": "4", "five": "5", "six": "6",
-                "seven": "7", "eight": "8", "nine": "9"}
-
-
 def _join_digit_runs(tokens: list[str]) -> list[str]:
-    """"5 5 5 one 2 one 2" and "555 1212" both become "5551212": a phone number is one token."""
-    digits = [t.isdigit() for t in tokens]
-    tokens = [_DIGIT_WORDS.get(t, t) if (i > 0 and digits[i - 1]) or (i + 1 < len(tokens) and digits[i + 1]) else t
-              for i, t in enumerate(tokens)]
+    """"5 5 5 one 2 one 2", "555 oh 1 2" and "555 1212" all become "5551212": a run of number
+    words (read by :func:`analyzer.text.numbers.read_digits`) that holds a digit is one token."""
+    read = read_digits(tokens)
     joined: list[str] = []
-    for token in tokens:
-        if joined and token.isdigit() and joined[-1].isdigit():
-            joined[-1] += token
+    k = 0
+    while k < len(tokens):
+        stop = k
+        while stop < len(tokens) and read[stop] is not None:
+            stop += 1
+        if stop > k and any(t.isdigit() for t in tokens[k:stop]):
+            joined.append("".join(read[k:stop]))  # type: ignore[arg-type]
+            k = stop
         else:
-            joined.append(token)
+            joined.append(tokens[k])
+            k += 1
     return joined
 
 

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Iterable
 
 from analyzer.errors import InputError
+from analyzer.storage import is_url
 
 logger = logging.getLogger(__name__)
 
@@ -33,6 +34,8 @@ class BatchItem:
     script: str = ""
     # the channel the rep is on in a two-party call: "left" | "right" ("" to infer it)
     rep_channel: str = ""
+    # the pitch kind: "voicemail" | "opener" | "auto" ("" for the batch's --kind)
+    kind: str = ""
     # why this file is not read at all (e.g. it lies outside its manifest's folder); "" to score it
     refused: str = ""
 
@@ -50,9 +53,43 @@ def _outside(paths: Iterable[Path], root: Path) -> list[Path]:
     return [p for p in paths if not Path(os.path.realpath(p)).is_relative_to(root)]
 
 
+def manifest_rows(handle, manifest: object) -> list[dict[str, str]]:
+    """The rows of the manifest CSV open as ``handle`` (text), keys lower-case; it must have a `file` column."""
+    reader = csv.DictReader(handle)
+    columns = [c.strip().lower() for c in reader.fieldnames or []]
+    if "file" not in columns:
+        raise InputError(f"{manifest}: manifest has no 'file' column (columns: {', '.join(columns) or 'none'})")
+    return [{k.strip().lower(): (v or "").strip() for k, v in row.items() if k} for row in reader]
+
+
+def check_row(manifest: object, line: int, row: dict[str, str], key: str, lines: dict[str, int]) -> str:
+    """Refuse a manifest row with no file, a file listed before (``lines``: file ``key`` → first line)
+    or a bad rep_channel; its rep_channel."""
+    from analyzer.calls.speakers import CHANNELS
+
+    if not row.get("file"):
+        raise InputError(f"{manifest}: line {line}: empty 'file'")
+    # one row per file: a second row for the same file (perhaps with another rep) is ambiguous
+    if (first := lines.setdefault(key, line)) != line:
+        raise InputError(f"{manifest}: line {line}: {row['file']} is already listed on line {first}; "
+                         "list each file once")
+    rep_channel = row.get("rep_channel", "").lower()
+    if rep_channel not in ("", *CHANNELS):
+        raise InputError(f"{manifest}: line {line}: rep_channel must be left or right, not {rep_channel!r}")
+    return rep_channel
+
+
+def row_kind(manifest: object, line: int, row: dict[str, str]) -> str:
+    """The row's `kind` column: auto, voicemail, opener or "" (the batch's --kind)."""
+    kind = row.get("kind", "").lower()
+    if kind not in ("", "auto", "voicemail", "opener"):
+        raise InputError(f"{manifest}: line {line}: kind must be auto, voicemail or opener, not {kind!r}")
+    return kind
+
+
 def read_manifest(manifest: Path, *, scripts_dir: Path | None = None, allow_outside: bool = False) -> list[BatchItem]:
     """Rows of a manifest CSV: `file` (required; relative to the manifest's folder), `rep`, `campaign`,
-    `script`, `rep_channel` (left|right, for two-party calls).
+    `script`, `rep_channel` (left|right, for two-party calls), `kind` (auto|voicemail|opener).
 
     A manifest is data that may come from someone else: a file or script that resolves outside the
     manifest's folder (``../``, an absolute path, a symbolic link) is not read unless
@@ -60,23 +97,13 @@ def read_manifest(manifest: Path, *, scripts_dir: Path | None = None, allow_outs
     """
     try:
         with open(manifest, newline="", encoding="utf-8-sig") as handle:
-            reader = csv.DictReader(handle)
-            columns = [c.strip().lower() for c in reader.fieldnames or []]
-            if "file" not in columns:
-                raise InputError(f"{manifest}: manifest has no 'file' column (columns: {', '.join(columns) or 'none'})")
-            rows = [{k.strip().lower(): (v or "").strip() for k, v in row.items() if k} for row in reader]
+            rows = manifest_rows(handle, manifest)
     except (OSError, UnicodeDecodeError, csv.Error) as exc:
         raise InputError(f"{manifest}: cannot read manifest ({exc.__class__.__name__}: {exc})") from None
-    from analyzer.calls.speakers import CHANNELS
-
-    items, base = [], manifest.parent
+    items, base, lines = [], manifest.parent, {}
     root = Path(os.path.realpath(base))
     for line, row in enumerate(rows, start=2):
-        if not row.get("file"):
-            raise InputError(f"{manifest}: line {line}: empty 'file'")
-        rep_channel = row.get("rep_channel", "").lower()
-        if rep_channel not in ("", *CHANNELS):
-            raise InputError(f"{manifest}: line {line}: rep_channel must be left or right, not {rep_channel!r}")
+        rep_channel = check_row(manifest, line, row, os.path.abspath(base / row.get("file", "")), lines)
         script = row.get("script", "")
         named = [base / row["file"]] + ([base / script] if script else [])
         refused = ""
@@ -88,7 +115,7 @@ def read_manifest(manifest: Path, *, scripts_dir: Path | None = None, allow_outs
                 logger.warning("%s; reading it because outside paths are allowed", where)
         items.append(_item(base / row["file"], rep=row.get("rep", ""), campaign=row.get("campaign", ""),
                            script=str(base / script) if script else "", scripts_dir=scripts_dir,
-                           rep_channel=rep_channel, refused=refused))
+                           rep_channel=rep_channel, kind=row_kind(manifest, line, row), refused=refused))
     return items
 
 
@@ -105,7 +132,11 @@ def collect_inputs(inputs: str | Path | Iterable[str | Path], *, scripts: str | 
     items: list[BatchItem] = []
     for entry in map(str, inputs):
         path = Path(entry)
-        if path.is_dir():
+        if is_url(entry):  # object storage: the same kinds of input, read through fsspec
+            from analyzer.batch.cloud import url_inputs
+
+            items += url_inputs(entry, allow_outside=allow_outside)
+        elif path.is_dir():
             found = sorted(p for p in path.rglob("*") if p.suffix.lower() in AUDIO_EXTENSIONS and p.is_file())
             if not found:
                 raise InputError(f"{entry}: no audio files in this folder ({', '.join(sorted(AUDIO_EXTENSIONS))})")

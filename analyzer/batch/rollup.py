@@ -9,12 +9,12 @@ counts once), taken from the table's ``rules`` column (every rule id of the file
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pandas as pd
 
 from analyzer.errors import InputError, one_line
+from analyzer.fileio import csv_safe, printable, write_atomically
 
 TOP_RULES = 3  # rule ids of the first findings (fix-first order) that get their own columns
 # the columns before and after the one-per-dimension scores; `elapsed_s` is the only one that
@@ -38,7 +38,7 @@ def results_frame(rows: list[dict]) -> pd.DataFrame:
 
     always = (*TEXT_DIMENSIONS, *AUDIO_DIMENSIONS)
     present = {k for row in rows for k in row} - set(LEAD_COLUMNS) - set(TAIL_COLUMNS)
-    order = list(dict.fromkeys([*always, *scoring_model().weights]))
+    order = list(dict.fromkeys([*always, *scoring_model().dimensions]))
     dimensions = [d for d in order if d in present or d in always]
     dimensions += sorted(present - set(dimensions))
     return normalise(pd.DataFrame(rows, columns=[*LEAD_COLUMNS, *dimensions, *TAIL_COLUMNS]))
@@ -51,8 +51,10 @@ def results_row(*, file: str, rep: str, campaign: str, script: str, card: dict |
     findings = [f["rule"] for f in card.get("findings", [])]
     transcript = card.get("transcript") or {}
     return {
-        "file": file, "rep": rep, "campaign": campaign, "script": script,
-        "status": "error" if error else ("no_speech" if transcript.get("no_speech") else "ok"), "error": error,
+        # as text to show (non-UTF-8 bytes of a file name as U+FFFD); the log's key keeps the exact path
+        "file": printable(file), "rep": printable(rep), "campaign": printable(campaign), "script": printable(script),
+        "status": "error" if error else ("no_speech" if transcript.get("no_speech") else "ok"),
+        "error": printable(error),
         "duration_s": None if card.get("duration") is None else round(card["duration"], 3),
         "overall": card.get("overall"), "grade": card.get("grade", ""), "passed": card.get("passed"),
         **card.get("dimensions", {}),
@@ -89,23 +91,13 @@ def normalise(frame: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
-def write_atomically(path: Path, write) -> None:
-    """``write(tmp)`` then rename over ``path``: a reader sees the old file or the new one, never half."""
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        write(tmp)
-        os.replace(tmp, path)
-    finally:
-        tmp.unlink(missing_ok=True)
-
-
 def write_results(frame: pd.DataFrame, output: str | Path) -> None:
-    """Write a results table to ``.csv`` or ``.parquet``."""
+    """Write a results table to ``.csv`` or ``.parquet`` (temporary file, then rename)."""
     output = Path(output)
     if output.suffix.lower() == ".parquet":
         write_atomically(output, lambda tmp: frame.to_parquet(tmp, index=False))
-    else:
-        write_atomically(output, lambda tmp: frame.to_csv(tmp, index=False))
+    else:  # cells a spreadsheet would run as formulas are neutralised (see analyzer.fileio.csv_safe)
+        write_atomically(output, lambda tmp: csv_safe(frame).to_csv(tmp, index=False))
 
 
 def comparable(frame: pd.DataFrame) -> pd.DataFrame:
@@ -114,13 +106,23 @@ def comparable(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def read_results(path: str | Path) -> pd.DataFrame:
-    """A results table written by ``analyzer batch`` (.csv or .parquet), typed as :func:`results_frame`."""
-    path = Path(path)
+    """A results table written by ``analyzer batch`` (.csv or .parquet; a local path or an fsspec URL,
+    opened through fsspec so that its settings, such as an S3 endpoint, apply), typed as
+    :func:`results_frame`."""
+    from analyzer.storage import is_url, open_url
+
+    path = path if is_url(path) else Path(path)
+    if not is_url(path) and not path.is_file():
+        raise InputError(f"{path}: no such results table")
     try:
-        if path.suffix.lower() == ".parquet":
-            frame = pd.read_parquet(path)
-        else:
-            frame = pd.read_csv(path, dtype={c: str for c in TEXT_COLUMNS}, keep_default_na=False, na_values=[""])
+        with open_url(path) if is_url(path) else open(path, "rb") as handle:
+            if str(path).lower().endswith(".parquet"):
+                frame = pd.read_parquet(handle)
+            else:
+                frame = pd.read_csv(handle, dtype={c: str for c in TEXT_COLUMNS}, keep_default_na=False,
+                                    na_values=[""])
+    except InputError:
+        raise
     except Exception as exc:  # pandas and pyarrow raise many types for a bad file
         raise InputError(f"{path}: cannot read results table ({exc.__class__.__name__}: {one_line(exc)})") from None
     missing = [c for c in ("file", "rep", "status") if c not in frame.columns]

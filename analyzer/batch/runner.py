@@ -21,8 +21,10 @@ full read of the batch for a case (same size and mtime, new content) that editin
 
 from __future__ import annotations
 
+import fcntl
 import functools
 import json
+import logging
 import os
 import sys
 import threading
@@ -33,9 +35,16 @@ from typing import Any, Iterable, Iterator
 
 from analyzer.errors import AnalyzerError, InputError, ModelError, one_line
 from analyzer.batch.inputs import BatchItem, collect_inputs
-from analyzer.batch.rollup import results_frame, results_row, write_atomically, write_results
+from analyzer.batch.rollup import results_frame, results_row, write_results
+from analyzer.fileio import check_output, write_atomically
+from analyzer.storage import file_version, is_url
 
 LOG_VERSION = 1  # bump when a log record's layout changes meaning
+# seconds one file may take before its worker is killed and the file becomes an error row: generous
+# (an hour of audio takes ~10 min with the base model on 2 cores), it only stops a file that hangs
+TIMEOUT_PER_FILE_S = 1200.0
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -46,6 +55,8 @@ class ScoreOptions:
     model: str | None
     # rule settings as Config's constructor arguments (Config itself holds a mappingproxy)
     config: tuple
+    # the pitch kind for rows whose manifest gives none: auto | voicemail | opener
+    kind: str = "auto"
 
 
 # --------------------------------------------------------------------------------- scoring a file
@@ -75,8 +86,9 @@ def score_file(item: BatchItem, options: ScoreOptions) -> dict[str, Any]:
     try:
         if item.refused:
             raise InputError(f"{item.path}: {item.refused}")
-        card = analyze(item.path, script=Path(item.script) if item.script else None, config=_config(options.config),
-                       engine=options.engine, model=options.model, rep_channel=item.rep_channel or None).to_dict()
+        card = analyze(item.path, script=_script(item.script), config=_config(options.config),
+                       engine=options.engine, model=options.model, rep_channel=item.rep_channel or None,
+                       kind=item.kind or options.kind).to_dict()
     except ModelError:
         raise  # not the file's fault: the batch stops
     except AnalyzerError as exc:
@@ -98,12 +110,24 @@ def log_path(output: str | Path) -> Path:
     return Path(output).with_suffix(".jsonl")
 
 
+def _script(script: str) -> Path | str | None:
+    """A batch item's script: a local file, or the text of one in object storage."""
+    if is_url(script):
+        from analyzer.batch.cloud import read_text
+
+        return read_text(script)
+    return Path(script) if script else None
+
+
 def _key(item: BatchItem, options: ScoreOptions) -> dict[str, Any]:
-    try:
-        stat = os.stat(item.path)
-        size, mtime_ns = stat.st_size, stat.st_mtime_ns
-    except OSError:
-        size = mtime_ns = None
+    if is_url(item.path):  # object storage: the ETag (or modification time) stands for the mtime
+        size, mtime_ns = file_version(item.path)
+    else:
+        try:
+            stat = os.stat(item.path)
+            size, mtime_ns = stat.st_size, stat.st_mtime_ns
+        except OSError:
+            size = mtime_ns = None
     key = {"path": item.path, "size": size, "mtime_ns": mtime_ns, "rep": item.rep, "campaign": item.campaign,
            "script": item.script, "engine": options.engine, "model": options.model, "config": options.config}
     return json.loads(json.dumps(key))  # as it reads back from the log (tuples become lists)
@@ -122,9 +146,17 @@ def iter_log(path: Path) -> Iterator[tuple[int, int, dict]]:
                 record = json.loads(line)
             except ValueError:
                 record = None  # cannot happen with whole-line appends; never let one line stop a resume
-            if isinstance(record, dict) and record.get("v") == LOG_VERSION and "row" in record:
+            if _well_formed(record):
                 yield offset, len(line), record
+            else:  # skipped, so its file (if still in the batch) is scored again
+                logger.warning("%s: skipping line at byte %d: not a results record of this version", path, offset)
             offset += len(line)
+
+
+def _well_formed(record: object) -> bool:
+    """Whether a parsed log line has the shape :meth:`ResultLog.append` writes."""
+    return (isinstance(record, dict) and record.get("v") == LOG_VERSION and isinstance(record.get("row"), dict)
+            and isinstance(record.get("key", {}), dict) and isinstance(record.get("card"), (dict, type(None))))
 
 
 def read_log(path: str | Path) -> list[dict]:
@@ -143,16 +175,31 @@ def repair_log(path: Path) -> None:
 
 
 class ResultLog:
-    """Append-only JSON-lines file; each record is one ``os.write`` on an O_APPEND fd, then fsync."""
+    """Append-only JSON-lines file; each record is one ``os.write`` on an O_APPEND fd, then fsync.
+
+    Held with an exclusive ``flock`` for as long as it is open: a second batch writing the same log
+    gets an :class:`InputError` naming it instead of interleaving its lines with the first's.
+    """
 
     def __init__(self, path: Path, *, truncate: bool) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        flags = os.O_WRONLY | os.O_CREAT | os.O_APPEND | (os.O_TRUNC if truncate else 0)
-        self.path, self.fd = path, os.open(path, flags, 0o644)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            self.path, self.fd = path, os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
+        except OSError as exc:
+            raise InputError(f"{path}: cannot write the results log ({exc.strerror or exc})") from None
+        try:
+            fcntl.flock(self.fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            os.close(self.fd)
+            raise InputError(f"{path}: another batch is writing this results log; wait for it to finish "
+                             "or give another -o") from None
+        if truncate:  # only once the lock is held: never cut a log another batch is writing
+            os.ftruncate(self.fd, 0)
 
     def append(self, record: dict) -> tuple[int, int]:
-        """Write one record as one line; returns its (offset, length) in the file."""
-        data = (json.dumps(record, ensure_ascii=False) + "\n").encode("utf-8")
+        """Write one record as one line; returns its (offset, length) in the file. ASCII JSON: a file name
+        that is not UTF-8 is kept exactly, as surrogate escapes (\\udcXX)."""
+        data = (json.dumps(record) + "\n").encode("ascii")
         written = os.write(self.fd, data)
         while written < len(data):  # regular files take the whole buffer; this only guards odd filesystems
             written += os.write(self.fd, data[written:])
@@ -216,31 +263,35 @@ def _init_worker(parent_pid: int, threads: str) -> None:
     threading.Thread(target=watch, daemon=True).start()
 
 
-def _run_local(items, options, workers):
-    """Yield (item, record) as files finish: in this process, or in worker processes."""
-    if workers == 1:
-        for item in items:
-            yield item, score_file(item, options)
-        return
+def _run_local(items, options, workers, timeout_s):
+    """Yield (item, record) as files finish, scored in worker processes (one too when ``workers`` is 1,
+    so that a file running past ``timeout_s`` can be stopped): pebble kills that file's worker and
+    starts another, and the file becomes an error row, as does one whose worker died."""
     import multiprocessing
-    from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
-    from concurrent.futures.process import BrokenProcessPool
+    from concurrent.futures import FIRST_COMPLETED, TimeoutError, wait
 
-    pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"), initializer=_init_worker,
-                               initargs=(os.getpid(), _asr_threads(workers)))
+    from pebble import ProcessExpired, ProcessPool
+
+    pool = ProcessPool(workers, initializer=_init_worker, initargs=(os.getpid(), _asr_threads(workers)),
+                       context=multiprocessing.get_context("spawn"))
     try:
-        pending = {pool.submit(score_file, item, options): item for item in items}
+        pending = {pool.schedule(score_file, (item, options), timeout=timeout_s): item for item in items}
         while pending:
             done, _ = wait(pending, return_when=FIRST_COMPLETED)
             for future in done:
                 item = pending.pop(future)
                 try:
-                    yield item, future.result()
-                except BrokenProcessPool:
-                    raise AnalyzerError("a worker process died (out of memory or killed); the files that finished "
-                                        "are saved: run again with --resume to go on") from None
+                    record = future.result()
+                except TimeoutError:
+                    error = f"{item.path}: stopped after the {timeout_s:g} s limit per file (--timeout-per-file)"
+                    record = {"row": make_row(item, None, error, timeout_s), "card": None}
+                except ProcessExpired as exc:
+                    error = f"{item.path}: its worker process died ({one_line(exc)}; out of memory or killed)"
+                    record = {"row": make_row(item, None, error, 0.0), "card": None}
+                yield item, record
     finally:
-        pool.shutdown(wait=True, cancel_futures=True)
+        pool.stop()
+        pool.join()
 
 
 def _run_dask(items, options, workers, scheduler):
@@ -306,10 +357,12 @@ def analyze_batch(
     scripts: str | Path | None = None,
     scheduler: str | None = None,
     allow_outside: bool = False,
+    timeout_per_file_s: float | None = TIMEOUT_PER_FILE_S,
     config=None,
     engine: str = "faster-whisper",
     model: str | None = None,
     progress: bool | None = None,
+    kind: str = "auto",
 ):
     """Score every file in ``inputs`` (folders, globs, manifest CSVs, files); one row per file.
 
@@ -319,6 +372,8 @@ def analyze_batch(
     ``scheduler`` sends the files to a Dask cluster (``"local"`` or ``"tcp://host:8786"``).
     ``progress``: a progress bar on stderr (default: when stderr is a terminal).
     ``allow_outside``: read manifest rows that point outside the manifest's folder (see :func:`read_manifest`).
+    ``timeout_per_file_s``: a file still running after this long becomes an error row (None: no limit).
+    ``kind``: auto | voicemail | opener, for the files whose manifest row has no ``kind``.
     Returns the table (pandas DataFrame) in input order; columns: see :mod:`analyzer.batch.rollup`.
     """
     if output is not None and Path(output).suffix.lower() not in (".csv", ".parquet"):
@@ -327,40 +382,51 @@ def analyze_batch(
         raise InputError("resume needs an output table (its results log holds the finished files)")
     if workers is not None and workers < 1:
         raise InputError(f"workers must be 1 or more, not {workers}")
+    if output is not None and is_url(str(output)):  # a bucket: staged locally, uploaded at the end
+        from analyzer.batch.cloud import batch_to_url
+
+        return batch_to_url(analyze_batch, inputs, output=str(output), resume=resume, workers=workers,
+                            scripts=scripts, scheduler=scheduler, allow_outside=allow_outside,
+                            timeout_per_file_s=timeout_per_file_s, config=config, engine=engine, model=model,
+                            progress=progress)
     workers = workers or default_workers()
+    if output is not None:  # before any work: never overwrite an input, never fail after the scoring
+        sources = [str(i) for i in ([inputs] if isinstance(inputs, (str, Path)) else inputs)]
+        check_output(output, sources)
+        check_output(log_path(output), sources)
     items = collect_inputs(inputs, scripts=scripts, allow_outside=allow_outside)
-    options = ScoreOptions(engine, model, _config_args(config))
+    options = ScoreOptions(engine, model, _config_args(config), kind)
     keys = {item.path: _key(item, options) for item in items}
 
     rows: dict[str, dict] = {}  # path → table row; the scorecards stay in the log, not in memory
     spans: dict[str, tuple[int, int]] = {}  # path → (offset, length) of its line in the log
     log = None
     if output is not None:
+        log = ResultLog(log_path(output), truncate=not resume)  # locked before it is read
         if resume:
             repair_log(log_path(output))
             for offset, length, record in iter_log(log_path(output)):
                 path = record.get("key", {}).get("path")
-                if path in keys and record["key"] == keys[path]:
+                if isinstance(path, str) and path in keys and record["key"] == keys[path]:
                     rows[path], spans[path] = record["row"], (offset, length)
-        log = ResultLog(log_path(output), truncate=not resume)
     todo = [item for item in items if item.path not in rows]
     bar = _Progress(len(items), len(items) - len(todo), progress)
     try:
         if todo:
             workers = min(workers, len(todo))  # no idle workers loading a model for nothing
-            run = _run_dask(todo, options, workers, scheduler) if scheduler else _run_local(todo, options, workers)
+            run = _run_dask(todo, options, workers, scheduler) if scheduler else \
+                _run_local(todo, options, workers, timeout_per_file_s)
             for item, record in run:
                 if log is not None:
                     spans[item.path] = log.append({"v": LOG_VERSION, "key": keys[item.path], **record})
                 rows[item.path] = record["row"]
                 bar.update(record["row"])
+        frame = results_frame([rows[item.path] for item in items])
+        if output is not None:  # still under the log's lock
+            _compact_log(log_path(output), [spans[item.path] for item in items])
+            write_results(frame, output)
     finally:
         bar.close()
         if log is not None:
             log.close()
-
-    frame = results_frame([rows[item.path] for item in items])
-    if output is not None:
-        _compact_log(log_path(output), [spans[item.path] for item in items])
-        write_results(frame, output)
     return frame

@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from analyzer.calls.speakers import CallSplit, total_s
+from analyzer.delivery.signal import overlaps_any
 from analyzer.types import Transcript, Word
 
 BACKCHANNEL_S = 1.0  # speech shorter than this, said over the other party, does not take the floor
@@ -140,10 +141,6 @@ class Conversation:
 
 # ---------------------------------------------------------------- turns ---
 
-def _overlaps(start: float, end: float, spans) -> bool:
-    return any(s < end and start < e for s, e in spans)
-
-
 def build_turns(rep_speech, prospect_speech) -> tuple[list[Turn], list[tuple[float, float, str]]]:
     """Turns of both parties in time order, and the backchannels ((start, end, speaker), ...)."""
     spans = sorted([(s, e, "rep") for s, e in rep_speech] + [(s, e, "prospect") for s, e in prospect_speech])
@@ -154,7 +151,7 @@ def build_turns(rep_speech, prospect_speech) -> tuple[list[Turn], list[tuple[flo
         if turns and turns[-1].speaker == who:
             last = turns[-1]
             turns[-1] = dataclasses.replace(last, end=max(last.end, end), speech_s=last.speech_s + end - start)
-        elif turns and end - start < BACKCHANNEL_S and _overlaps(start, end, other[who]):
+        elif turns and end - start < BACKCHANNEL_S and overlaps_any(start, end, other[who]):
             backchannels.append((start, end, who))
         else:
             turns.append(Turn(who, start, end, end - start))

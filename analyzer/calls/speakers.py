@@ -26,6 +26,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from analyzer.audio.load import Audio
+from analyzer.delivery.signal import LEVEL_FLOOR_DB, highpass, level_db, total_overlap_s
 from analyzer.errors import InputError
 
 CHANNELS = ("left", "right")
@@ -40,8 +41,7 @@ MIN_SPAN_S = 0.1  # shorter speech spans are clicks, not talk
 # MFA two-channel recording a 100 Hz high-pass raises the speech found on the noisy channel from
 # 9.7 s to 15.2 s and changes nothing on clean audio
 HIGHPASS_HZ = 100.0
-FRAME_S = 0.02  # level frames for the leak test: 20 ms windows ...
-HOP_S = 0.01  # ... every 10 ms
+HOP_S = 0.01  # s: hop of the level frames of the leak test (25 ms RMS windows, signal.level_db)
 # a span on one channel that is this much quieter (dB, each channel relative to its own speech
 # level) than the other channel at the same time is the other party leaking in, not speech
 LEAK_MARGIN_DB = 15.0
@@ -80,27 +80,6 @@ def total_s(spans) -> float:
     return float(sum(end - start for start, end in spans))
 
 
-def overlap_s(a, b) -> float:
-    """Seconds during which a span of ``a`` and a span of ``b`` both run (both sorted)."""
-    total, j = 0.0, 0
-    for start, end in a:
-        while j < len(b) and b[j][1] <= start:
-            j += 1
-        k = j
-        while k < len(b) and b[k][0] < end:
-            total += min(end, b[k][1]) - max(start, b[k][0])
-            k += 1
-    return total
-
-
-def highpass(samples: np.ndarray, *, sr: int, cutoff_hz: float = HIGHPASS_HZ) -> np.ndarray:
-    """``samples`` without the energy below ``cutoff_hz`` (4th-order Butterworth, zero phase)."""
-    from scipy.signal import butter, sosfiltfilt
-
-    sos = butter(4, cutoff_hz, "highpass", fs=sr, output="sos")
-    return sosfiltfilt(sos, samples).astype(np.float32)
-
-
 def vad_spans(samples: np.ndarray, *, sr: int) -> np.ndarray:
     """Speech spans of one channel, an (m, 2) array of start/end seconds (Silero VAD)."""
     from faster_whisper.vad import VadOptions, get_speech_timestamps
@@ -111,19 +90,10 @@ def vad_spans(samples: np.ndarray, *, sr: int) -> np.ndarray:
     return np.array([s for s in spans if s[1] - s[0] >= MIN_SPAN_S], dtype=float).reshape(-1, 2)
 
 
-def frame_levels_db(samples: np.ndarray, *, sr: int, frame_s: float = FRAME_S, hop_s: float = HOP_S) -> np.ndarray:
-    """RMS level in dBFS of frames ``frame_s`` long every ``hop_s`` (frame i is centred at i * hop_s)."""
-    n, hop = int(frame_s * sr), int(hop_s * sr)
-    padded = np.pad(samples.astype(np.float64), (n // 2, n // 2))
-    energy = np.concatenate([[0.0], np.cumsum(padded**2)])  # running sums: no (frames, n) array on long calls
-    starts = np.arange(0, len(padded) - n + 1, hop)
-    return 10.0 * np.log10(np.maximum(energy[starts + n] - energy[starts], 0.0) / n + 1e-12)
-
-
 def _span_level(level: np.ndarray, start: float, end: float) -> float:
     """Mean power (dB) of the frames inside one span."""
     seg = level[int(start / HOP_S): max(int(start / HOP_S) + 1, int(end / HOP_S))]
-    return float(10.0 * np.log10(np.mean(10.0 ** (seg / 10.0)))) if len(seg) else -120.0
+    return float(10.0 * np.log10(np.mean(10.0 ** (seg / 10.0)))) if len(seg) else LEVEL_FLOOR_DB
 
 
 def _drop_leaks(spans: np.ndarray, own: np.ndarray, other: np.ndarray) -> list[tuple[float, float]]:
@@ -150,8 +120,8 @@ def party_speech(audio: Audio) -> tuple[tuple[tuple[float, float], ...], tuple[t
     key += audio.sample_rate.to_bytes(4, "little")
     if key not in _SPEECH_CACHE:
         sr = audio.sample_rate
-        channels = [highpass(c, sr=sr) for c in channels]
-        levels = [frame_levels_db(c, sr=sr) for c in channels]
+        channels = [highpass(c, sr=sr, cutoff_hz=HIGHPASS_HZ) for c in channels]
+        levels = [level_db(c, sr=sr, hop_s=HOP_S) for c in channels]
         spans = [vad_spans(c, sr=sr) for c in channels]
         while len(_SPEECH_CACHE) >= _CACHE_SIZE:
             _SPEECH_CACHE.pop(next(iter(_SPEECH_CACHE)))
@@ -181,7 +151,7 @@ def is_two_party(audio: Audio) -> bool:
     quieter = min(total_s(left), total_s(right))
     if quieter < MIN_PARTY_SPEECH_S:
         return False
-    return overlap_s(left, right) / quieter < MAX_SHARED_SPEECH
+    return total_overlap_s(left, right) / quieter < MAX_SHARED_SPEECH
 
 
 def _first_turns(left, right) -> list[int]:

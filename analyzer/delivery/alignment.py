@@ -3,7 +3,7 @@ alignment of a transcript's words to the script the rep read from.
 
 A *token* is what ASR output and a script can both be reduced to: lower case, no punctuation,
 numbers as single digits ("555-1212" and "5 5 5 1 2 1 2" and "five five five..." all become
-the same seven tokens). Each token records what separates it from the next one in the text:
+the same seven tokens, read by :mod:`analyzer.text.numbers`). Each token records what separates it from the next one in the text:
 a sentence end (from pysbd, so "Chip S. from" is not a sentence end), a clause mark
 (, ; : dashes, brackets), a line break, a paragraph break, or nothing.
 
@@ -14,9 +14,11 @@ opcodes), with substituted stretches paired up by string similarity, so ASR erro
 
 from __future__ import annotations
 
-import functools
 import re
 from dataclasses import dataclass
+
+from analyzer.text.numbers import read_digits, word_digits
+from analyzer.text.sentences import sentence_spans
 
 # boundary strength after a token, weakest first
 INSIDE = "inside"  # between the digits or letters of one written word ("555")
@@ -25,11 +27,6 @@ WORD = "word"  # plain space between words
 CLAUSE = "clause"  # comma, semicolon, colon, dash, bracket
 SENTENCE = "sentence"  # sentence end (pysbd) or paragraph break
 BOUNDARY_RANK = {INSIDE: 0, GROUP: 1, WORD: 2, CLAUSE: 3, SENTENCE: 4}
-
-_ONES = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven",
-         "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen"]
-_TENS = {"twenty": 2, "thirty": 3, "forty": 4, "fifty": 5, "sixty": 6, "seventy": 7, "eighty": 8, "ninety": 9}
-NUMBER_WORDS = {w: str(i) for i, w in enumerate(_ONES)} | {w: str(10 * t) for w, t in _TENS.items()}
 
 # a written word: initials with dots (a.m., U.S.), or letters/digits with inner ' - / .
 _PIECE = r"[A-Za-z0-9]+(?:['\u2019][A-Za-z]+)*"
@@ -55,41 +52,34 @@ class Token:
     line_break: bool = False
 
 
-def _parts(word: str) -> list[tuple[str, bool]]:
-    """Normalised tokens of one written word; the flag marks the first token of a digit group."""
+def _parts(word: str, digits: str | None) -> list[tuple[str, bool]]:
+    """Normalised tokens of one written word; the flag marks the first token of a digit group.
+    ``digits`` is what the word reads as among its neighbours (:func:`read_digits`), if a number."""
+    if digits is not None:
+        return [(digit, i == 0) for i, digit in enumerate(digits)]
     word = word.lower().replace("\u2019", "'")
     if re.fullmatch(r"(?:[a-z]\.){2,}", word):
         return [(word.replace(".", ""), True)]
     out: list[tuple[str, bool]] = []
     for part in _PART_RE.findall(word):
-        if part.isdigit():
-            out.extend((digit, i == 0) for i, digit in enumerate(part))
-        elif part in NUMBER_WORDS:
-            out.extend((digit, i == 0) for i, digit in enumerate(NUMBER_WORDS[part]))
+        digits = word_digits(part)  # a number word inside a written word ("twenty-five", "five-oh")
+        if digits is not None:
+            out.extend((digit, i == 0) for i, digit in enumerate(digits))
         else:
             out.append((part, True))
     return out
 
 
-def _merge_tens(tokens: list[Token]) -> list[Token]:
-    """"forty five" -> "4 5" rather than "4 0 5" (number words written as two words)."""
-    out: list[Token] = []
-    for tok in tokens:
-        prev = out[-1] if out else None
-        if (prev is not None and prev.text == "0" and len(out) >= 2 and out[-2].word == prev.word
-                and out[-2].text in "23456789" and tok.text in "123456789" and tok.word == prev.word + 1
-                and prev.boundary == WORD and not prev.line_break):
-            out[-1] = Token(tok.text, prev.char_start, tok.char_end, prev.word, tok.boundary, tok.line_break)
-            continue
-        out.append(tok)
-    return out
-
-
-@functools.lru_cache(maxsize=1)
-def _segmenter():
-    import pysbd
-
-    return pysbd.Segmenter(language="en", clean=False, char_span=True)
+def _read_words(words: list[str], joined: list[bool]) -> list[str | None]:
+    """:func:`read_digits` over each stretch of written words that only spaces separate
+    ("forty five" is 45, "forty, five" is 40 and 5)."""
+    read: list[str | None] = []
+    start = 0
+    for k in range(len(words)):
+        if not joined[k] or k + 1 == len(words):
+            read.extend(read_digits([w.lower() for w in words[start:k + 1]]))
+            start = k + 1
+    return read
 
 
 def sentence_ends(text: str) -> list[int]:
@@ -98,9 +88,8 @@ def sentence_ends(text: str) -> list[int]:
         return []
     flat = text.replace("\n", " ").replace("\r", " ")
     ends = []
-    for span in _segmenter().segment(flat):
-        end = span.end
-        while end > span.start and flat[end - 1].isspace():
+    for start, end in sentence_spans(flat):
+        while end > start and flat[end - 1].isspace():
             end -= 1
         ends.append(end)
     return ends
@@ -111,10 +100,12 @@ def tokenize(text: str, *, sentences: bool = True) -> list[Token]:
     words = list(_WORD_RE.finditer(text))
     ends = sentence_ends(text) if sentences else []
     tokens: list[Token] = []
+    gaps = [text[m.end():(words[k + 1].start() if k + 1 < len(words) else len(text))] for k, m in enumerate(words)]
+    read = _read_words([m.group() for m in words], [not g.strip() and "\n" not in g for g in gaps])
     for index, match in enumerate(words):
-        parts = _parts(match.group())
+        parts = _parts(match.group(), read[index])
         nxt = words[index + 1].start() if index + 1 < len(words) else len(text)
-        between = text[match.end():nxt]
+        between = gaps[index]
         if index + 1 == len(words):
             boundary = SENTENCE
         elif "\n" in between and re.search(r"\n\s*\n", between):
@@ -136,7 +127,7 @@ def tokenize(text: str, *, sentences: bool = True) -> list[Token]:
                     WORD if nxt_part[1] else INSIDE)
                 brk = False
             tokens.append(Token(part, match.start(), match.end(), index, after, brk))
-    return _merge_tens(tokens)
+    return tokens
 
 
 def word_tokens(words: list[str], *, sentences: bool = True) -> tuple[list[Token], list[int]]:

@@ -23,7 +23,9 @@ from analyzer.types import Transcript, Word
 from analyzer.delivery.fillers import Filler, find_fillers, is_filler_word
 from analyzer.delivery.numbers import NumberSpan, find_numbers
 from analyzer.delivery.pauses import Boundary, Pause, find_pauses, script_boundaries
-from analyzer.delivery.scripted import Signal, pitch_runs, runs_between, scripted_score, scripted_signals
+from analyzer.delivery.scripted import (
+    Signal, pitch_runs, runs_between, scripted_score, scripted_signals, scripted_values, verdict,
+)
 from analyzer.text.syllables import syllable_count
 
 MONOTONE_WINDOW_S = 10.0  # s: window over which pitch spread is measured (Hincks 2005 used ~10 s)
@@ -60,7 +62,7 @@ class Delivery:
     # robust pitch SD (st) of each 10 s window with enough voiced speech
     window_sd_st: tuple[float, ...]
     numbers: tuple[NumberSpan, ...]
-    # scripted-delivery score 0..1 (None when too little could be measured) and its signals
+    # calibrated P(read) 0..1 (None: not enough speech to judge) and the signals it used
     scripted: float | None
     signals: tuple[Signal, ...]
     # script check (only with a script): share of script tokens heard, and its boundaries as read
@@ -114,7 +116,8 @@ class Delivery:
                 "window_sd_st": [num(x, 2) for x in self.window_sd_st],
             },
             "numbers": [n.to_dict() for n in self.numbers],
-            "scripted": {"score": num(self.scripted), "signals": [s.to_dict() for s in self.signals]},
+            "scripted": {"score": num(self.scripted), "verdict": verdict(self.scripted),
+                         "signals": [s.to_dict() for s in self.signals]},
         }
         if self.script_given:
             out["script"] = {"coverage": num(self.script_coverage),
@@ -227,10 +230,8 @@ def measure_delivery(audio: Audio, transcript: Transcript, *, script: str | None
         busy = (r1 - r0) - sum(min(f.end, r1) - max(f.start, r0) for f in fillers if f.end > r0 and f.start < r1)
         if len(run_tokens) >= 3 and busy >= pr.MIN_PAUSE_S:
             run_rates.append(sum(syllable_count(t.text) for t in run_tokens) / busy)
-    signals = scripted_signals(
-        pause_kinds=[x.kind for x in inner], pause_durations=[x.duration for x in inner],
-        fillers_per_min=fillers_per_min, slopes=slopes, resets=resets, run_rates=run_rates,
-    )
+    signals = scripted_signals(scripted_values(pause_durations=[x.duration for x in inner], speech_s=span,
+                                               slopes=slopes, resets=resets, run_rates=run_rates))
     keep = np.arange(0, len(p.times_s), max(1, int(round(CONTOUR_HOP_S / pr.HOP_S))))
     return Delivery(
         duration_s=audio.duration, speech_start_s=start, speech_end_s=end,

@@ -1,52 +1,45 @@
-"""Scripted-delivery score: how much a recording sounds read from a page, 0 (spontaneous) .. 1 (read).
+"""The "sounds read" verdict: a calibrated probability that a recording is read from a page.
 
-A documented combination of signals that the literature finds separate read from spontaneous
-speech. Each signal is a measured value mapped linearly onto 0..1 between a "spontaneous" and a
-"read" anchor (clipped), and the score is the weighted mean of the signals that could be
-measured (at least ``MIN_SIGNALS`` of them; otherwise there is no score).
+A logistic regression over a few signals that the literature finds separate read from
+spontaneous speech, fitted on real recordings (:mod:`analyzer.delivery.evaluate`, both manifests of
+``../shared/speech``, evaluated leave-one-speaker-out); its coefficients, the files it was
+fitted on and their hash live in ``analyzer/delivery/data/read_model.toml``.
 
-- ``pauses_at_text``: share of pauses at sentence/clause marks or script line breaks; high is
-  read-like. Readers pause where the text is punctuated or broken, speakers also pause to plan
-  (Goldman-Eisler 1968; Howell & Kadi-Hanifi 1991).
-- ``pause_regularity``: coefficient of variation of pause durations; low is read-like. Read
-  speech has fewer, shorter and more regular pauses (Howell & Kadi-Hanifi 1991).
-- ``no_fillers``: filled pauses per minute; low is read-like. Disfluencies are rare in reading
-  (Howell & Kadi-Hanifi 1991; Blaauw 1991).
-- ``declination``: share of inter-pause runs whose pitch falls, and the pitch reset (st) at run
-  starts; high is read-like. Read-aloud speech has steeper declination and stronger resets
-  (Swerts, Strangert & Heldner 1996).
-- ``rate_evenness``: coefficient of variation of the articulation rate across runs; low is
-  read-like. Spontaneous speech alternates hesitant and fluent phases as it is planned
-  (Henderson, Goldman-Eisler & Skarbek 1966; Butterworth 1975); reading keeps one tempo.
+- ``rate_variation``: coefficient of variation of the articulation rate across inter-pause
+  runs; low is read-like. Spontaneous speech alternates hesitant and fluent phases as it is
+  planned (Henderson, Goldman-Eisler & Skarbek 1966; Butterworth 1975); reading keeps one tempo.
+- ``declination``: share of runs whose pitch falls and the pitch reset (st) at run starts; high
+  is read-like (Swerts, Strangert & Heldner 1996).
+- ``longest_pause``: log of the longest silent pause (s); readers make fewer, shorter pauses,
+  speakers stop to plan (Goldman-Eisler 1968; Howell & Kadi-Hanifi 1991).
 
-Pitch level or range is deliberately not a signal: spontaneous speech is often *flatter* than
-read speech (e.g. Tøndering 2011 for Danish; review in Morris Haynes, White & Mattys 2015), so
-"monotone" does not mean "scripted".
-
-The anchors were set from the literature's direction of effect and checked on the read and
-spontaneous recordings in ``../shared/speech`` (see tests/test_delivery_scripted.py); with so
-few recordings they are a starting point, not a fitted model.
+None depends on where Whisper put its full stops (Whisper ends a sentence wherever a speaker
+pauses, so "pauses at punctuation" was circular), and filled pauses are not a signal: the detector
+finds too few of them on real recordings to tell the two apart. Pitch level or range is not a
+signal either: spontaneous speech is often *flatter* than read speech (Tøndering 2011; Morris
+Haynes, White & Mattys 2015). With less than ``MIN_SPEECH_S`` of speech or fewer than
+``MIN_SIGNALS`` signals there is no verdict.
 """
 
 from __future__ import annotations
 
+import functools
+import tomllib
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 
-MIN_SIGNALS = 2  # fewer measurable signals than this: no score
+from analyzer.delivery.signal import subtract
+
+MODEL_PATH = Path(__file__).with_name("data") / "read_model.toml"
+MIN_SIGNALS = 2  # fewer measurable signals than this: no verdict
+MIN_SPEECH_S = 5.0  # s: less speech than this: no verdict
 MIN_RUN_S = 0.8  # s: shortest inter-pause run used for pitch slope and tempo
 MIN_RUN_VOICED = 30  # voiced frames (10 ms) a run needs for a pitch slope
 RESET_WINDOW_S = 0.3  # s: pitch at the end of one run vs the start of the next
-
-# name: (weight, value at which the signal reads 0 = spontaneous, value at which it reads 1 = read)
-ANCHORS = {
-    "pauses_at_text": (0.20, 0.3, 0.8),
-    "pause_regularity": (0.10, 0.9, 0.3),
-    "no_fillers": (0.25, 4.0, 0.0),
-    "declination": (0.20, 0.0, 1.0),
-    "rate_evenness": (0.25, 0.35, 0.10),
-}
+SHORTEST_PAUSE_S = 0.25  # s: "longest pause" of a recording without any pause (the pause floor)
+NO_VERDICT = "not enough speech to judge"
 
 
 @dataclass(frozen=True)
@@ -72,26 +65,9 @@ class Signal:
                    str(data["note"]))
 
 
-def ramp(value: float, zero_at: float, one_at: float) -> float:
-    """``value`` mapped linearly so that ``zero_at`` -> 0 and ``one_at`` -> 1, clipped to 0..1."""
-    return float(np.clip((value - zero_at) / (one_at - zero_at), 0.0, 1.0))
-
-
-def _signal(name: str, value: float, note: str, score: float | None = None) -> Signal:
-    weight, zero_at, one_at = ANCHORS[name]
-    return Signal(name, float(value), ramp(value, zero_at, one_at) if score is None else float(score), weight, note)
-
-
 def runs_between(pauses: list[tuple[float, float]], start: float, end: float) -> list[tuple[float, float]]:
     """Stretches of speech between ``start`` and ``end`` separated by the given pauses."""
-    out, cursor = [], start
-    for p0, p1 in sorted(pauses):
-        if p0 > cursor:
-            out.append((cursor, p0))
-        cursor = max(cursor, p1)
-    if end > cursor:
-        out.append((cursor, end))
-    return out
+    return subtract(start, end, pauses)
 
 
 def pitch_runs(times: np.ndarray, st: np.ndarray, runs: list[tuple[float, float]]) -> tuple[list[float], list[float]]:
@@ -112,43 +88,77 @@ def pitch_runs(times: np.ndarray, st: np.ndarray, runs: list[tuple[float, float]
     return slopes, resets
 
 
-def scripted_signals(
-    *,
-    pause_kinds: list[str],
-    pause_durations: list[float],
-    fillers_per_min: float | None,
-    slopes: list[float],
-    resets: list[float],
-    run_rates: list[float],
-) -> list[Signal]:
-    """The measurable signals (see module doc); a signal without enough data is left out."""
-    signals = []
-    if len(pause_kinds) >= 2:
-        at_text = sum(k in ("sentence", "clause", "line_break") for k in pause_kinds) / len(pause_kinds)
-        signals.append(_signal("pauses_at_text", at_text,
-                               f"{at_text:.0%} of {len(pause_kinds)} pauses at punctuation or line breaks"))
-    if len(pause_durations) >= 3:
-        d = np.asarray(pause_durations)
-        cv = float(d.std() / d.mean())
-        signals.append(_signal("pause_regularity", cv, f"pause durations vary by {cv:.0%} (coefficient of variation)"))
-    if fillers_per_min is not None:
-        signals.append(_signal("no_fillers", fillers_per_min, f"{fillers_per_min:.1f} filled pauses per minute"))
-    if len(slopes) >= 2 and resets:
-        falling = float(np.mean(np.asarray(slopes) < 0))
-        reset = float(np.mean(resets))
-        score = (ramp(falling, 0.4, 0.9) + ramp(reset, 0.0, 3.0)) / 2.0
-        signals.append(_signal("declination", score,
-                               f"pitch falls in {falling:.0%} of {len(slopes)} runs, resets by {reset:+.1f} st", score))
+def _ramp(value: float, zero_at: float, one_at: float) -> float:
+    return float(np.clip((value - zero_at) / (one_at - zero_at), 0.0, 1.0))
+
+
+def scripted_values(
+    *, pause_durations: list[float], speech_s: float, slopes: list[float], resets: list[float], run_rates: list[float],
+) -> dict[str, tuple[float, str]]:
+    """The measurable signals (see module doc) as ``name: (value, note)``; one without enough data is left out."""
+    out = {}
     if len(run_rates) >= 3:
         r = np.asarray(run_rates)
         cv = float(r.std() / r.mean())
-        signals.append(_signal("rate_evenness", cv, f"articulation rate varies by {cv:.0%} across {len(r)} runs"))
-    return signals
+        out["rate_variation"] = (cv, f"articulation rate varies by {cv:.0%} across {len(r)} runs")
+    if len(slopes) >= 2 and resets:
+        falling, reset = float(np.mean(np.asarray(slopes) < 0)), float(np.mean(resets))
+        score = (_ramp(falling, 0.4, 0.9) + _ramp(reset, 0.0, 3.0)) / 2.0
+        out["declination"] = (score, f"pitch falls in {falling:.0%} of {len(slopes)} runs, resets by {reset:+.1f} st")
+    if speech_s >= MIN_SPEECH_S:
+        longest = max([SHORTEST_PAUSE_S, *pause_durations])
+        out["longest_pause"] = (float(np.log(longest)), f"longest pause {longest:.2f} s")
+    return out
 
 
-def scripted_score(signals: list[Signal]) -> float | None:
-    """Weighted mean of the signals' scores; None with fewer than ``MIN_SIGNALS`` signals."""
+@dataclass(frozen=True)
+class ReadModel:
+    """Logistic regression on standardised signals: P(read) = 1 / (1 + exp(-(b + sum w_i z_i)))."""
+
+    names: tuple[str, ...]
+    mean: tuple[float, ...]
+    sd: tuple[float, ...]
+    coef: tuple[float, ...]
+    intercept: float
+    # P(read) at or above which the verdict is "read"
+    threshold: float
+    source: str
+
+
+@functools.lru_cache(maxsize=1)
+def read_model(path: Path = MODEL_PATH) -> ReadModel:
+    """The fitted model from ``read_model.toml``."""
+    data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+    signals = data["signal"]
+    return ReadModel(tuple(x["name"] for x in signals), tuple(float(x["mean"]) for x in signals),
+                     tuple(float(x["sd"]) for x in signals), tuple(float(x["coef"]) for x in signals),
+                     float(data["intercept"]), float(data["threshold"]), str(data["source"]))
+
+
+def scripted_signals(values: dict[str, tuple[float, str]], model: ReadModel | None = None) -> list[Signal]:
+    """Each measured signal with its standardised value (``score``) and coefficient (``weight``):
+    ``score * weight`` is its push towards "read" on the log-odds scale."""
+    model = model or read_model()
+    out = []
+    for name, mean, sd, coef in zip(model.names, model.mean, model.sd, model.coef):
+        if name in values:
+            value, note = values[name]
+            out.append(Signal(name, value, (value - mean) / sd, coef, note))
+    return out
+
+
+def scripted_score(signals: list[Signal], model: ReadModel | None = None) -> float | None:
+    """P(read) from the model; None (no verdict) with fewer than ``MIN_SIGNALS`` signals. A signal
+    that could not be measured counts as the fitted set's mean (it pushes neither way)."""
+    model = model or read_model()
     if len(signals) < MIN_SIGNALS:
         return None
-    weights = np.asarray([s.weight for s in signals])
-    return float(np.dot(weights, [s.score for s in signals]) / weights.sum())
+    logit = model.intercept + sum(s.score * s.weight for s in signals)
+    return float(1.0 / (1.0 + np.exp(-logit)))
+
+
+def verdict(score: float | None, model: ReadModel | None = None) -> str:
+    """"read", "spontaneous" or :data:`NO_VERDICT`."""
+    if score is None:
+        return NO_VERDICT
+    return "read" if score >= (model or read_model()).threshold else "spontaneous"

@@ -11,6 +11,8 @@ import numpy as np
 
 from analyzer.types import Word
 
+# heights (axes fraction) of the word-label rows, above and below the word bars (0.35–0.65)
+LABEL_ROWS = (0.1, 0.8)
 PAUSE_COLOURS = {"sentence": "#2e7d32", "clause": "#81c784", "mid_phrase": "#c62828", "line_break": "#ef6c00",
                  "lead": "#9e9e9e", "trail": "#9e9e9e"}
 
@@ -43,9 +45,6 @@ def plot_recording(
     pitch_ax.set_ylabel("pitch (st re median)")
     for word in words:
         word_ax.axvspan(word.start, word.end, ymin=0.35, ymax=0.65, color="#cfd8dc")
-    for index, word in enumerate(words):
-        word_ax.text((word.start + word.end) / 2, 0.85 if index % 2 else 0.1, word.word, ha="center",
-                     fontsize=6.5, transform=word_ax.get_xaxis_transform())
     for pause in pauses:
         colour = PAUSE_COLOURS.get(pause.kind, "#9e9e9e")
         for ax in axes:
@@ -55,12 +54,34 @@ def plot_recording(
     kinds = sorted({p.kind for p in pauses})
     if kinds:
         word_ax.legend(handles=[Patch(color=PAUSE_COLOURS.get(k, "#9e9e9e"), alpha=0.5, label=k.replace("_", " "))
-                                for k in kinds], loc="upper right", fontsize=7, ncol=len(kinds), title="pauses",
+                                for k in kinds], loc="upper center", bbox_to_anchor=(0.5, -0.55), fontsize=7,
+                       ncol=len(kinds), title="pauses",
                        title_fontsize=7)
     if title:
         wave_ax.set_title(title)
     figure.tight_layout()
+    _label_words(word_ax, words)
     return figure
+
+
+def _label_words(ax, words: Sequence[Word], *, rows: Sequence[float] = LABEL_ROWS, gap_px: float = 3.0) -> None:
+    """Write each word under or over its bar, on the first row where it clears the previous label
+    by ``gap_px``; a word that fits on no row is left out, so labels never overlap.
+
+    Measured with the figure's renderer after the layout is final (a later savefig at another dpi
+    scales the labels and the axis alike)."""
+    renderer = ax.figure.canvas.get_renderer()
+    row_ends = [float("-inf")] * len(rows)
+    for word in words:
+        label = ax.text((word.start + word.end) / 2, rows[0], word.word.strip(), ha="center", fontsize=6.5,
+                        transform=ax.get_xaxis_transform())
+        extent = label.get_window_extent(renderer)
+        row = next((r for r, end in enumerate(row_ends) if extent.x0 >= end + gap_px), None)
+        if row is None:
+            label.remove()
+            continue
+        label.set_y(rows[row])
+        row_ends[row] = extent.x1
 
 
 # ------------------------------------------------------------------------------- one scorecard

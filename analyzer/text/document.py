@@ -20,6 +20,7 @@ from typing import Any
 
 from analyzer.types import Word
 from analyzer.errors import InputError
+from analyzer.text.sentences import sentence_spans
 
 # a word (letters/digits, inner apostrophes kept) or a sign that is read aloud
 _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*|[%$]")
@@ -156,11 +157,7 @@ class Document:
 
 
 def _sentence_spans(text: str) -> list[tuple[int, int]]:
-    import pysbd  # deferred: only the text rules need it
-
-    segmenter = pysbd.Segmenter(language="en", clean=False, char_span=True)
-    spans = [(s.start, s.end) for s in segmenter.segment(text) if s.sent.strip()]
-    return spans or [(0, len(text))]
+    return sentence_spans(text) or [(0, len(text))]
 
 
 def build_document(

@@ -1,15 +1,21 @@
-"""Numbers in a pitch, written or spoken: digit runs, callback numbers, how often one is given.
+"""Numbers, written or spoken: the one place that reads "five five five oh one three four".
 
-"555-0134", "five five five oh one three four" and "555 one three four" all read as the
-digits ``5550134``. A run of 7 or more digits is a phone number; the same number given
-twice is found by its last seven digits recurring in the digit runs, which also copes with
-ASR text where a repeat runs straight on from an extension ("extension two seventy five
-five five ...").
+Every stage that meets a number reads it here: the text rules (callback numbers, how often
+one is given), the delivery stage (a phone number's pace), script alignment and WER.
+:func:`read_digits` gives each word of a sequence the digits it stands for, in context:
+digits, number words ("seventy five" -> 75, "two hundred" -> 200), "oh"/"o" as zero next
+to another number, "double"/"triple" repeating the digit after them. So "555-0134",
+"five five five oh one three four" and "triple five zero one three four" all read as
+``5550134``. A run of 7 or more digits is a phone number; the same number given twice is
+found by its last seven digits recurring in the digit runs, which also copes with ASR text
+where a repeat runs straight on from an extension ("extension two seventy five five five ...").
 """
 
 from __future__ import annotations
 
 import functools
+from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from analyzer.text.document import Document, lexicon
@@ -21,7 +27,7 @@ _NOT_IN_PHONES = frozenset({"thousand", "million"})
 
 
 @functools.lru_cache(maxsize=1)
-def _tables() -> dict[str, dict[str, int]]:
+def _tables() -> dict:
     return lexicon()["numbers"]
 
 
@@ -29,6 +35,51 @@ def is_number_word(word: str) -> bool:
     """True for digits and spelled-out numbers ("7", "seven", "seventy", "hundred")."""
     tables = _tables()
     return word.isdigit() or any(word in tables[t] for t in ("units", "teens", "tens", "zeros"))
+
+
+def is_phone_joiner(word: str) -> bool:
+    """True for words that may sit inside one spoken phone number ("extension", "dash")."""
+    return word in _tables()["phone_joiners"]
+
+
+def word_digits(word: str) -> str | None:
+    """The digits one number word stands for on its own ("seven" -> "7", "twenty" -> "20",
+    "thirteen" -> "13", "555" -> "555"); None for any other word."""
+    tables = _tables()
+    if word.isdigit():
+        return word
+    if word in tables["units"] or word in tables["teens"]:
+        return str(tables["units"].get(word, tables["teens"].get(word)))
+    if word in tables["tens"]:
+        return f"{tables['tens'][word]}0"
+    return None
+
+
+def read_digits(words: Sequence[str]) -> list[str | None]:
+    """For each lower-case word, the digits it adds when ``words`` are read aloud as numbers,
+    or None when it is not part of a number. A multiplier adds "" and makes the digit after
+    it repeat; a tens word before a unit adds its digit only ("seventy five" -> "7", "5")."""
+    tables = _tables()
+    units, tens, zeros, multipliers = tables["units"], tables["tens"], tables["zeros"], tables["multipliers"]
+    n = len(words)
+    digits: list[str | None] = [word_digits(w) for w in words]
+    for i, word in enumerate(words):
+        nxt = words[i + 1] if i + 1 < n else ""
+        if word in tens and nxt in units and nxt != "zero":
+            digits[i] = str(tens[word])
+        elif word in zeros:
+            digits[i] = ("" if i and digits[i - 1] else "1") + "0" * zeros[word]
+        elif word in tables["zero_letters"]:
+            beside = (words[i - 1] if i else "", nxt)
+            if any(is_number_word(w) or w in multipliers for w in beside):
+                digits[i] = "0"
+        elif word in multipliers and (nxt in units or nxt in tables["zero_letters"]
+                                      or (nxt.isdigit() and len(nxt) == 1)):
+            digits[i] = ""
+    for i in range(1, n):
+        if digits[i - 1] == "" and words[i - 1] in multipliers and digits[i]:
+            digits[i] = digits[i] * multipliers[words[i - 1]]
+    return digits
 
 
 @dataclass(frozen=True)
@@ -46,52 +97,23 @@ class NumberRun:
         return self.dialable and len(self.digits) >= PHONE_DIGITS
 
 
-def _is_zero_letter(doc: Document, i: int) -> bool:
-    """ "oh"/"o" read as zero: only between or next to other number tokens."""
-    if doc.tokens[i].text not in _tables()["zero_letters"]:
-        return False
-    neighbours = [j for j in (i - 1, i + 1) if 0 <= j < len(doc.tokens)]
-    return any(is_number_word(doc.tokens[j].text) for j in neighbours)
-
-
-def _digits(words: list[str]) -> str:
-    """The digits a run of number tokens is read as ("seventy five" -> "75", "two hundred" -> "200")."""
-    tables = _tables()
-    out, after_tens = "", False
-    for word in words:
-        if word in tables["tens"]:
-            out, after_tens = out + f"{tables['tens'][word]}0", True
-            continue
-        if word.isdigit():
-            out += word
-        elif word in tables["units"]:
-            digit = str(tables["units"][word])
-            out = out[:-1] + digit if after_tens else out + digit
-        elif word in tables["teens"]:
-            out += str(tables["teens"][word])
-        elif word in tables["zeros"]:
-            out = (out or "1") + "0" * tables["zeros"][word]
-        else:  # "oh" read as zero
-            out += "0"
-        after_tens = False
-    return out
-
-
 def number_runs(doc: Document) -> list[NumberRun]:
     """Every run of adjacent number tokens (commas and words break a run)."""
+    tokens = doc.tokens
+    read = read_digits([t.text for t in tokens])
     runs: list[NumberRun] = []
-    tokens, i = doc.tokens, 0
+    i = 0
     while i < len(tokens):
-        if not (is_number_word(tokens[i].text) or _is_zero_letter(doc, i)):
+        if read[i] is None:
             i += 1
             continue
         stop = i + 1
-        while stop < len(tokens) and (is_number_word(tokens[stop].text) or _is_zero_letter(doc, stop)):
-            if not doc.number_joined(tokens[stop - 1], tokens[stop]):
-                break
+        while stop < len(tokens) and read[stop] is not None and doc.number_joined(tokens[stop - 1], tokens[stop]):
             stop += 1
-        words = [t.text for t in tokens[i:stop]]
-        runs.append(NumberRun(i, stop, _digits(words), not _NOT_IN_PHONES.intersection(words)))
+        digits = "".join(read[i:stop])  # type: ignore[arg-type]
+        if digits:
+            words = {t.text for t in tokens[i:stop]}
+            runs.append(NumberRun(i, stop, digits, not _NOT_IN_PHONES.intersection(words)))
         i = stop
     return runs
 
@@ -101,6 +123,8 @@ def phone_key(run: NumberRun) -> str:
     return run.digits[-PHONE_DIGITS:]
 
 
-def times_given(key: str, runs: list[NumberRun]) -> int:
-    """How often a phone number's key occurs across the digit runs of a pitch."""
-    return sum(run.digits.count(key) for run in runs if run.dialable)
+def times_given(runs: Sequence[NumberRun]) -> Counter[str]:
+    """How often each phone key occurs across the digit runs of a pitch, counted in one pass
+    over every seven-digit window of the dialable runs (linear in the length of the text)."""
+    return Counter(run.digits[k:k + PHONE_DIGITS] for run in runs if run.dialable
+                   for k in range(len(run.digits) - PHONE_DIGITS + 1))

@@ -1,0 +1,172 @@
+"""Fit the sentence-role classifier on the development set's sentence labels.
+
+``python -m analyzer.text.fit_roles [tests/data/pitches]`` (a step of ``make fit``). Every labelled
+sentence of every pitch is embedded with the bundled encoder; a multinomial logistic regression
+(scikit-learn, the ``fit`` extra) learns the role from the embedding and the cheap features of
+:func:`analyzer.text.roles.design`, a second one learns a cliche's kind from the cliche sentences.
+Written as plain numbers to ``analyzer/text/data/roles.json`` with the development set's hash and
+the grouped cross-validation figures of :func:`analyzer.text.evaluate_roles.role_report`; the
+sentence embeddings go to ``role_examples.npy`` as float16 (never a pickle).
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from analyzer.text.roles import CHEAP_FEATURES, ROLES, design
+from analyzer.text.split import gap_features, gap_tokens
+
+DEV_SET = Path(__file__).resolve().parents[2] / "tests" / "data" / "pitches"
+DATA = Path(__file__).resolve().parent / "data"
+# inverse regularisation strength of both regressions (scikit-learn's C), chosen by grouped CV
+C = 4.0
+# the same for the sentence-boundary regression, and the probability from which a gap is a boundary
+BOUNDARY_C = 3.0
+BOUNDARY_THRESHOLD = 0.3
+
+
+@dataclass(frozen=True)
+class LabelledPitch:
+    """A development-set pitch with its sentence labels."""
+
+    id: str
+    family: str
+    kind: str
+    verdict: str
+    variant: str
+    # the sentences' texts, roles and cliche kinds (None outside cliches), in order
+    texts: tuple[str, ...]
+    roles: tuple[str, ...]
+    cliche_kinds: tuple[str | None, ...]
+
+    @property
+    def text(self) -> str:
+        return " ".join(self.texts)
+
+
+def load_labelled(folder: Path = DEV_SET) -> list[LabelledPitch]:
+    """Every pitch of every ``<family>.toml`` in ``folder``, with its sentence labels."""
+    pitches = []
+    for path in sorted(Path(folder).glob("*.toml")):
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        for p in data.get("pitch", []):
+            s = p["sentences"]
+            pitches.append(LabelledPitch(
+                p["id"], path.stem, p["kind"], p["verdict"], p.get("variant", "clean"),
+                tuple(x["text"] for x in s), tuple(x["role"] for x in s), tuple(x.get("cliche_kind") for x in s)))
+    return pitches
+
+
+def dev_set_hash(folder: Path = DEV_SET) -> str:
+    """SHA-256 over the development set's files (names and contents), as the scoring model records it."""
+    digest = hashlib.sha256()
+    for path in sorted(Path(folder).glob("*.toml")):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def sentence_table(pitches: list[LabelledPitch]) -> tuple[np.ndarray, np.ndarray]:
+    """(design matrix, embeddings) of every labelled sentence, pitch by pitch, in order."""
+    from analyzer.text.encoder import encode
+
+    blocks, embeddings = [], []
+    for p in pitches:
+        e = encode(list(p.texts))
+        embeddings.append(e)
+        blocks.append(design(e, p.texts))
+    return np.vstack(blocks), np.vstack(embeddings)
+
+
+def fit_regression(X, y, *, C: float = C):
+    """A (multinomial) logistic regression of ``y`` on ``X``."""
+    from sklearn.linear_model import LogisticRegression
+
+    return LogisticRegression(C=C, max_iter=3000).fit(X, y)
+
+
+def _stored(clf) -> dict:
+    return {"classes": [str(c) for c in clf.classes_], "coef": clf.coef_.round(6).tolist(),
+            "intercept": clf.intercept_.round(6).tolist()}
+
+
+def fit(folder: Path = DEV_SET, out: Path = DATA) -> dict:
+    """Fit both regressions on every labelled sentence and write them with the CV figures."""
+    from analyzer.text.evaluate_roles import role_report
+
+    pitches = load_labelled(folder)
+    fit_boundaries(pitches, out, folder=folder)
+    X, embeddings = sentence_table(pitches)
+    roles = [r for p in pitches for r in p.roles]
+    kinds = [k for p in pitches for k in p.cliche_kinds]
+    cliche = np.array([r == "cliche" and k is not None for r, k in zip(roles, kinds)])
+    role_clf = fit_regression(X, roles)
+    kind_clf = fit_regression(X[cliche], [k for k, c in zip(kinds, cliche) if c])
+    report = role_report(pitches, table=(X, embeddings))
+    meta = [{"id": p.id, "text": t, "role": r, "cliche_kind": k}
+            for p in pitches for t, r, k in zip(p.texts, p.roles, p.cliche_kinds)]
+    params = {
+        "about": "sentence-role classifier: analyzer.text.fit_roles on the development set",
+        "dev_set_sha256": dev_set_hash(folder),
+        "sentences": len(roles),
+        "pitches": len(pitches),
+        "C": C,
+        "features": [f"{part}[{i}]" for part in ("embedding",) for i in range(embeddings.shape[1])]
+        + list(CHEAP_FEATURES)
+        + [f"{part}[{i}]" for part in ("before", "after") for i in range(embeddings.shape[1])],
+        "role": _stored(role_clf),
+        "kind": _stored(kind_clf),
+        "grouped_cv": report.round(3).to_dict(orient="records"),
+        "example_meta": meta,
+    }
+    assert set(params["role"]["classes"]) <= set(ROLES)
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "roles.json").write_text(json.dumps(params, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    np.save(out / "role_examples.npy", embeddings.astype(np.float16), allow_pickle=False)
+    return params
+
+
+def fit_boundaries(pitches: list[LabelledPitch], out: Path = DATA, *, threshold: float = BOUNDARY_THRESHOLD,
+                   folder: Path = DEV_SET) -> dict:
+    """Fit where unpunctuated, untimed text ends a sentence (:func:`analyzer.text.split.gap_features`)
+    on every pitch's labelled boundaries, its words written as a recogniser writes them; write
+    ``boundaries.json`` (the non-zero feature weights) unless ``out`` is None."""
+    from sklearn.feature_extraction import DictVectorizer
+
+    rows, labels = [], []
+    for p in pitches:
+        tokens, cuts = [], set()
+        for text in p.texts:
+            cuts.add(len(tokens))
+            tokens += gap_tokens(text)[1]
+        for i in range(1, len(tokens)):
+            rows.append(dict.fromkeys(gap_features(tokens, i), 1.0))
+            labels.append(i in cuts)
+    vectoriser = DictVectorizer()
+    clf = fit_regression(vectoriser.fit_transform(rows), labels, C=BOUNDARY_C)
+    weights = {name: round(float(w), 5) for name, w in zip(vectoriser.feature_names_, clf.coef_[0]) if abs(w) > 0.01}
+    params = {"about": "sentence boundaries of unpunctuated text: analyzer.text.fit_roles.fit_boundaries",
+              "dev_set_sha256": dev_set_hash(folder), "C": BOUNDARY_C, "threshold": threshold,
+              "intercept": round(float(clf.intercept_[0]), 5), "weights": weights}
+    if out is not None:
+        (out / "boundaries.json").write_text(json.dumps(params, sort_keys=True) + "\n", encoding="utf-8")
+    return params
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("folder", nargs="?", type=Path, default=DEV_SET)
+    params = fit(parser.parse_args(argv).folder)
+    print(f"fitted on {params['sentences']} sentences of {params['pitches']} pitches")
+    for row in params["grouped_cv"]:
+        print(row)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,137 @@
+"""The role of each sentence of a pitch: intro, reason, value, ask, number, cliche or other.
+
+Each sentence (:mod:`analyzer.text.split`) is embedded with the bundled sentence encoder
+(:mod:`analyzer.text.encoder`) and a few cheap, explainable features are added (a phone number or
+a placeholder for one, a question, where the sentence sits). A multinomial logistic regression
+fitted on the development set's sentence labels (:mod:`analyzer.text.fit_roles`, ``make fit``)
+gives the role; a second one gives a cliche's kind. Both are stored as plain numbers in
+``data/roles.json``; the development set's sentence embeddings (float16, ``data/role_examples.npy``)
+give each sentence its nearest development example of the same role, so a finding can show a rep
+why a sentence was read the way it was.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import re
+from collections.abc import Sequence
+from importlib import resources
+
+import numpy as np
+
+from analyzer.text.placeholders import number_placeholders, placeholders
+from analyzer.text.split import split_pitch
+from analyzer.types import Sentence, Word
+
+ROLES = ("intro", "reason", "value", "ask", "number", "cliche", "other")
+# words that open a question to the listener, with or without a question mark
+_QUESTION_OPENERS = frozenset(
+    "would could can do does did are is was have has how what when who why worth mind any open".split()
+)
+_TOKEN = re.compile(r"[^\W_]+(?:'[^\W_]+)?")
+# weight of the neighbouring sentences' embeddings in the design matrix
+CONTEXT_WEIGHT = 0.5
+CHEAP_FEATURES = ("phone", "placeholder", "question_mark", "question_open", "first", "last", "position", "words")
+
+
+def _has_phone(text: str) -> bool:
+    """A phone number (7+ digits, written or spoken) or a placeholder for one."""
+    from analyzer.text.document import build_document
+    from analyzer.text.numbers import PHONE_DIGITS, is_number_word, number_runs
+
+    if number_placeholders(text):
+        return True
+    digits = sum(len(t) if t.isdigit() else is_number_word(t) for t in _TOKEN.findall(text.lower()))
+    return digits >= PHONE_DIGITS and any(r.is_phone for r in number_runs(build_document(text)))
+
+
+def cheap_features(texts: Sequence[str]) -> np.ndarray:
+    """The explainable features of each sentence of one pitch, shape (n, len(CHEAP_FEATURES))."""
+    n = len(texts)
+    rows = []
+    for i, text in enumerate(texts):
+        tokens = _TOKEN.findall(text.lower())
+        rows.append([
+            float(_has_phone(text)),
+            float(bool(placeholders(text))),
+            float(text.rstrip().endswith("?")),
+            float(bool(tokens) and tokens[0] in _QUESTION_OPENERS),
+            float(i == 0),
+            float(i == n - 1),
+            i / (n - 1) if n > 1 else 0.0,
+            np.log1p(len(tokens)) / 4.0,
+        ])
+    return np.array(rows, dtype=np.float32).reshape(n, len(CHEAP_FEATURES))
+
+
+def design(embeddings: np.ndarray, texts: Sequence[str]) -> np.ndarray:
+    """The classifier's input for the sentences of one pitch: each sentence's embedding, its cheap
+    features, and the embeddings of the sentences before and after it (zeros at the ends, halved),
+    since a sentence's job shows partly in what surrounds it (a reason comes before its value)."""
+    before, after = np.zeros_like(embeddings), np.zeros_like(embeddings)
+    before[1:], after[:-1] = embeddings[:-1], embeddings[1:]
+    return np.hstack([embeddings, cheap_features(texts), CONTEXT_WEIGHT * before, CONTEXT_WEIGHT * after])
+
+
+@functools.lru_cache(maxsize=1)
+def model() -> dict:
+    """The fitted coefficients and the development examples, loaded once per process."""
+    data = resources.files("analyzer.text.data")
+    params = json.loads(data.joinpath("roles.json").read_text(encoding="utf-8"))
+    with data.joinpath("role_examples.npy").open("rb") as handle:
+        examples = np.load(handle, allow_pickle=False).astype(np.float32)
+    params["examples"] = examples
+    for name in ("role", "kind"):
+        params[name]["coef"] = np.array(params[name]["coef"], dtype=np.float32)
+        params[name]["intercept"] = np.array(params[name]["intercept"], dtype=np.float32)
+    params["example_roles"] = np.array([e["role"] for e in params["example_meta"]])
+    return params
+
+
+def _softmax(x: np.ndarray) -> np.ndarray:
+    z = np.exp(x - x.max(axis=1, keepdims=True))
+    return z / z.sum(axis=1, keepdims=True)
+
+
+def predict(X: np.ndarray, part: dict) -> np.ndarray:
+    """Class probabilities of a fitted logistic regression stored as ``{"coef", "intercept"}``."""
+    return _softmax(X @ part["coef"].T + part["intercept"])
+
+
+def sentence_roles(text: str, *, words: Sequence[Word] | None = None) -> list[Sentence]:
+    """The sentences of a pitch with their roles, confidence and nearest development example.
+
+    Cached per process on (text, words): the rules and the scoring model ask for the same pitch."""
+    return list(_sentence_roles(text, tuple(words or ())))
+
+
+@functools.lru_cache(maxsize=64)
+def _sentence_roles(text: str, words: tuple[Word, ...]) -> tuple[Sentence, ...]:
+    from analyzer.text.encoder import encode
+
+    spans = split_pitch(text, words=words or None)
+    if not spans:
+        return []
+    texts = [text[s.char_start : s.char_end] for s in spans]
+    params = model()
+    embeddings = encode(texts)
+    X = design(embeddings, texts)
+    role_p = predict(X, params["role"])
+    kind_p = predict(X, params["kind"])
+    similarities = embeddings @ params["examples"].T
+    out = []
+    for i, span in enumerate(spans):
+        best = int(role_p[i].argmax())
+        role = params["role"]["classes"][best]
+        same = np.flatnonzero(params["example_roles"] == role)
+        near = int(same[similarities[i, same].argmax()]) if len(same) else None
+        meta = params["example_meta"][near] if near is not None else {}
+        out.append(Sentence(
+            text=" ".join(texts[i].split()), char_start=span.char_start, char_end=span.char_end,
+            start=span.start, end=span.end, role=role, confidence=float(role_p[i, best]),
+            cliche_kind=params["kind"]["classes"][int(kind_p[i].argmax())] if role == "cliche" else None,
+            nearest_id=meta.get("id"), nearest_text=meta.get("text"),
+            similarity=round(float(similarities[i, near]), 3) if near is not None else None,
+        ))
+    return tuple(out)
