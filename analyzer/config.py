@@ -68,6 +68,11 @@ class Config:
         """Pickle by value (batch workers receive the Config, not a path to read again)."""
         return (Config, (self.disabled, dict(self.thresholds), self.packs, self.path))
 
+    def settings(self) -> dict:
+        """The settings as plain JSON data (part of a batch's resume key)."""
+        return {"disable": sorted(self.disabled), "thresholds": dict(sorted(self.thresholds.items())),
+                "packs": [str(p) for p in self.packs], "path": str(self.path) if self.path else None}
+
     def origin(self, rule_id: str) -> str:
         """Where the rule's effective settings come from: this settings file, a pack, or "default"."""
         if rule_id in self.thresholds or rule_id in self.disabled:

@@ -1,17 +1,26 @@
 """The data types that flow between the pipeline's stages (see DESIGN.md).
 
 Every type is a frozen dataclass with ``to_dict()`` / ``from_dict()`` so that it
-round-trips through JSON (the transcript cache and the CLI's JSON output rely on it).
+round-trips through JSON (the transcript cache and the CLI's JSON output rely on it); both go
+through :mod:`analyzer.serialise`, and the card's JSON schema is generated from these declarations
+(:mod:`analyzer.schema`).
 """
 
 from __future__ import annotations
 
-import dataclasses
 import json
-from dataclasses import dataclass
-from typing import Any
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 from analyzer import __version__
+from analyzer.serialise import from_json_dict, to_json_dict
+
+if TYPE_CHECKING:
+    from analyzer.calls.conversation import Conversation
+    from analyzer.delivery.measure import Delivery
+
+# the roles the sentence-role classifier (analyzer.text.roles) gives a sentence
+Role = Literal["intro", "reason", "value", "ask", "number", "cliche", "other"]
 
 
 @dataclass(frozen=True)
@@ -24,14 +33,14 @@ class Word:
     start: float
     end: float
     # the engine's confidence in the word, 0..1
-    probability: float
+    probability: float = field(metadata={"schema": {"minimum": 0, "maximum": 1}})
 
     def to_dict(self) -> dict[str, Any]:
-        return dataclasses.asdict(self)
+        return to_json_dict(self)
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> "Word":
-        return cls(str(data["word"]), float(data["start"]), float(data["end"]), float(data["probability"]))
+        return from_json_dict(cls, data)
 
 
 @dataclass(frozen=True)
@@ -46,23 +55,11 @@ class Segment:
     no_speech_prob: float = 0.0
 
     def to_dict(self) -> dict[str, Any]:
-        return {
-            "text": self.text,
-            "start": self.start,
-            "end": self.end,
-            "no_speech_prob": self.no_speech_prob,
-            "words": [w.to_dict() for w in self.words],
-        }
+        return to_json_dict(self)
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> "Segment":
-        return cls(
-            text=str(data["text"]),
-            start=float(data["start"]),
-            end=float(data["end"]),
-            words=tuple(Word.from_dict(w) for w in data.get("words", [])),
-            no_speech_prob=float(data.get("no_speech_prob", 0.0)),
-        )
+        return from_json_dict(cls, data)
 
 
 @dataclass(frozen=True)
@@ -77,7 +74,10 @@ class Transcript:
     duration: float
     file: str = ""
     # how sure the engine is of ``language`` (0..1; 1.0 when it was given or the model is English-only)
-    language_probability: float = 1.0
+    language_probability: float = field(default=1.0, metadata={"schema": {"minimum": 0, "maximum": 1}})
+
+    # the views written into the JSON too (``analyzer transcribe --format json``)
+    JSON_EXTRA: ClassVar = ("text", "no_speech", "words")
 
     @property
     def words(self) -> list[Word]:
@@ -94,30 +94,11 @@ class Transcript:
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON contract of ``analyzer transcribe --format json``."""
-        return {
-            "file": self.file,
-            "duration": self.duration,
-            "language": self.language,
-            "language_probability": self.language_probability,
-            "engine": self.engine,
-            "model": self.model,
-            "text": self.text,
-            "no_speech": self.no_speech,
-            "segments": [s.to_dict() for s in self.segments],
-            "words": [w.to_dict() for w in self.words],
-        }
+        return to_json_dict(self)
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> "Transcript":
-        return cls(
-            segments=tuple(Segment.from_dict(s) for s in data["segments"]),
-            language=str(data["language"]),
-            engine=str(data["engine"]),
-            model=str(data["model"]),
-            duration=float(data["duration"]),
-            file=str(data.get("file", "")),
-            language_probability=float(data.get("language_probability", 1.0)),
-        )
+        return from_json_dict(cls, data)
 
 
 @dataclass(frozen=True)
@@ -131,10 +112,9 @@ class Sentence:
     # time span in seconds, when the words have timings
     start: float | None
     end: float | None
-    # intro | reason | value | ask | number | cliche | other
-    role: str
+    role: Role
     # the classifier's probability of that role, 0..1
-    confidence: float
+    confidence: float = field(metadata={"schema": {"minimum": 0, "maximum": 1}})
     # for a cliche: drop-by, checking-in, permission, pretext, familiarity, guilt, self-praise, ...
     cliche_kind: str | None = None
     # id of the pitch holding the most similar development-set sentence of the same role
@@ -144,11 +124,11 @@ class Sentence:
     similarity: float | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return dataclasses.asdict(self)
+        return to_json_dict(self)
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> "Sentence":
-        return cls(**data)
+        return from_json_dict(cls, data)
 
 
 @dataclass(frozen=True)
@@ -156,13 +136,12 @@ class Finding:
     """One problem found in a pitch, with the evidence a rep needs to believe it."""
 
     # rule id, e.g. "cliche.in-your-area"
-    rule: str
+    rule: str = field(metadata={"schema": {"pattern": "^[a-z]+\\.[a-z0-9-]+$"}})
     # scorecard dimension the rule belongs to, e.g. "cliches"
     dimension: str
-    # "error" | "warning" | "info"
-    severity: str
-    message: str
-    suggestion: str
+    severity: Literal["error", "warning", "info"]
+    message: str = field(metadata={"schema": {"minLength": 1}})
+    suggestion: str = field(metadata={"schema": {"minLength": 1}})
     # the words of the pitch this finding is about ("" when it is about the whole pitch)
     quote: str = ""
     # character span (None when not tied to text) in the text named by ``span_text``: "card"
@@ -177,17 +156,16 @@ class Finding:
     threshold: float | str | None = None
     # where the threshold comes from (study, trainer's guideline)
     source: str = ""
-    span_text: str = "card"
+    span_text: Literal["card", "script"] = "card"
     # overall points fixing this finding wins back under the fitted model (set on a scorecard)
-    points: float | None = None
+    points: float | None = field(default=None, metadata={"schema": {"minimum": 0, "maximum": 100}})
 
     def to_dict(self) -> dict[str, Any]:
-        return dataclasses.asdict(self)
+        return to_json_dict(self)
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> "Finding":
-        names = {f.name for f in dataclasses.fields(cls)}
-        return cls(**{k: v for k, v in data.items() if k in names})
+        return from_json_dict(cls, data)
 
 FINDING_COLUMNS = ("rule", "dimension", "severity", "message", "suggestion", "quote", "char_start", "char_end",
                    "start", "end", "value", "threshold", "source", "points")
@@ -213,25 +191,28 @@ class Scorecard:
     file: str
     # length of the recording in seconds (None for a script without audio)
     duration: float | None
-    overall: float
+    overall: float = field(metadata={"round": 1, "schema": {"minimum": 0, "maximum": 100}})
     grade: str
     passed: bool
-    dimensions: dict[str, float]
+    dimensions: dict[str, float] = field(metadata={"round": 1, "schema": {"minimum": 0, "maximum": 100}})
     # ordered "fix first": the finding whose fix wins back most points comes first
     findings: tuple[Finding, ...]
     # the analysed text (the script, or the transcript joined word by word)
     text: str
     transcript: Transcript | None = None
     # the Delivery measured from the audio (None for a script)
-    delivery: Any = None
+    delivery: Delivery | None = None
     # the Conversation of a two-party call (None for a voicemail or a script)
-    conversation: Any = None
+    conversation: Conversation | None = None
     # "voicemail" or "opener" (a live call), and the sentence saying why (detected or given)
-    kind: str = "voicemail"
+    kind: Literal["voicemail", "opener"] = "voicemail"
     kind_evidence: str = ""
     # the pitch's sentences with their learned roles (analyzer.text.roles)
     sentences: tuple[Sentence, ...] = ()
     version: str = __version__
+
+    # types of later stages, which import this module (see analyzer.serialise)
+    JSON_TYPES_FROM: ClassVar = {"Delivery": "analyzer.delivery.measure", "Conversation": "analyzer.calls.conversation"}
 
     @property
     def top_fixes(self) -> tuple[Finding, ...]:
@@ -243,23 +224,7 @@ class Scorecard:
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON contract of ``analyzer score --format json`` (schema: analyzer/data/scorecard.schema.json)."""
-        return {
-            "file": self.file,
-            "duration": self.duration,
-            "overall": round(self.overall, 1),
-            "grade": self.grade,
-            "passed": self.passed,
-            "dimensions": {name: round(score, 1) for name, score in self.dimensions.items()},
-            "findings": [f.to_dict() for f in self.findings],
-            "text": self.text,
-            "transcript": self.transcript.to_dict() if self.transcript else None,
-            "delivery": self.delivery.to_dict() if self.delivery is not None else None,
-            "conversation": self.conversation.to_dict() if self.conversation is not None else None,
-            "kind": self.kind,
-            "kind_evidence": self.kind_evidence,
-            "sentences": [s.to_dict() for s in self.sentences],
-            "version": self.version,
-        }
+        return to_json_dict(self)
 
     def to_json(self, indent: int | None = 2) -> str:
         return json.dumps(self.to_dict(), indent=indent, ensure_ascii=False)

@@ -16,7 +16,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from analyzer.batch.runner import ResultLog, analyze_batch, log_path, read_log, repair_log
+from analyzer.batch.log import ResultLog, log_path, read_log, repair_log
+from analyzer.batch.runner import analyze_batch
 from analyzer.batch.inputs import collect_inputs
 from analyzer.errors import InputError
 from analyzer.batch.rollup import TEAM, comparable, read_results, summarise

@@ -93,10 +93,10 @@ def _plain(value) -> bool:
 def test_to_dict_is_json_safe_and_keeps_the_contour_behind_a_flag(measured):
     data = measured.to_dict()
     assert _plain(data) and json.loads(json.dumps(data)) == data
-    assert "contour" not in data
+    assert not {"contour_times_s", "contour_st", "contour_level_db"} & set(data)
     assert set(data["pauses"][0]) >= {"start", "end", "duration", "kind", "word_before", "word_after"}
     full = measured.to_dict(contour=True)
-    assert _plain(full) and len(full["contour"]["times_s"]) == len(full["contour"]["st"]) > 0
+    assert _plain(full) and len(full["contour_times_s"]) == len(full["contour_st"]) == len(full["contour_level_db"]) > 0
     assert len(measured.contour_times_s) == len(measured.contour_st)
 
 

@@ -11,7 +11,7 @@ import subprocess
 import pandas as pd
 import pytest
 
-from analyzer.batch.runner import ResultLog, read_log
+from analyzer.batch.log import ResultLog, read_log
 from analyzer.fileio import csv_safe
 from tests.test_hostile_input import cli, error_line
 

@@ -57,6 +57,17 @@ def test_aperiodicity_low_for_a_tone_high_for_noise():
     assert np.median(noisy) > pr.MAX_APERIODICITY
 
 
+def test_pitch_on_chosen_frames_only_is_the_same_there():
+    # a glide (F0 changes every frame), analysed everywhere and then on two runs, one a single frame
+    y = glide(120.0, 220.0, 1.0)[::2]
+    f0, aperiodicity = pr.yin(y, sr=8000)
+    where = np.zeros(len(f0), dtype=bool)
+    where[20:45], where[70] = True, True
+    f0_some, ap_some = pr.yin(y, sr=8000, where=where)
+    assert np.array_equal(f0_some[where], f0[where]) and np.array_equal(ap_some[where], aperiodicity[where])
+    assert np.isnan(f0_some[~where]).all() and (ap_some[~where] == 1.0).all()
+
+
 def test_highpass_removes_dc_and_rumble_keeps_voice():
     t = np.arange(3 * SR) / SR
     y = (0.5 + 0.3 * np.sin(2 * np.pi * 8 * t) + 0.2 * np.sin(2 * np.pi * 200 * t)).astype(np.float32)

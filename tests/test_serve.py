@@ -123,9 +123,16 @@ def test_a_take_recorded_with_the_microphone_gets_its_card_and_plays_from_a_find
     page.click("#record")
     page.wait_for_timeout(RECORD_S * 1000)
     page.click("#record")
-    page.wait_for_function("document.getElementById('status').textContent.startsWith('Transcribing')",
-                           timeout=60_000)
+    # the page shows each stage while the take is worked on (the poll may skip a short one)
+    seen = page.evaluate_handle("""() => {
+        const seen = new Set(), status = document.getElementById('status');
+        new MutationObserver(() => seen.add(status.textContent)).observe(status, {childList: true, subtree: true,
+                                                                                 characterData: true});
+        return seen;
+    }""")
     card = wait_for_take(page, number)
+    stages = {"Waiting in the queue…", "Decoding the audio…", "Transcribing…", "Measuring the delivery…"}
+    assert stages & set(page.evaluate("seen => [...seen]", seen))
     assert "value.missing" in card and "cliche.in-your-area" in card
     assert page.locator("#card img.plot").count() == 1 and page.locator("#card audio").count() == 1
     shot(page, "recorded-card")

@@ -116,7 +116,7 @@ def staging_path(output: str) -> Path:
 
 def batch_to_url(run: Callable, inputs, *, output: str, resume: bool, **options):
     """``run`` (:func:`analyze_batch`) with its table and log staged locally, then uploaded to ``output``."""
-    from analyzer.batch.runner import log_path
+    from analyzer.batch.log import log_path
 
     local = staging_path(output)
     fs, table = url_fs(output)

@@ -6,11 +6,9 @@ Every backend (in process, worker processes, a Dask cluster) runs the same :func
 which calls :func:`analyzer.pipeline.analyze` and turns its Scorecard (or its error) into one
 record: the table row plus the full scorecard.
 
-The durable record is the results log, ``results.jsonl`` beside ``results.csv``: one JSON line per
-finished file, written by the main process with a single ``os.write`` of the whole line on an
-``O_APPEND`` descriptor, then ``fsync``. A ``kill -9`` can leave at most a partial last line,
-which ``--resume`` cuts off before appending. At the end of a run the log is rewritten (atomically)
-in table order, one line per row, and the table is written beside it.
+The durable record is the results log, ``results.jsonl`` beside ``results.csv``
+(:mod:`analyzer.batch.log`); at the end of a run it is rewritten in table order and the table is
+written beside it.
 
 Resume key: a file is skipped when the log holds a record for the same absolute path, size and
 mtime (nanoseconds), rep and campaign, scored with the same script, engine, model and rule
@@ -21,8 +19,6 @@ full read of the batch for a case (same size and mtime, new content) that editin
 
 from __future__ import annotations
 
-import fcntl
-import functools
 import json
 import logging
 import os
@@ -35,11 +31,11 @@ from typing import Any, Iterable, Iterator
 
 from analyzer.errors import AnalyzerError, InputError, ModelError, one_line
 from analyzer.batch.inputs import BatchItem, collect_inputs
+from analyzer.batch.log import LOG_VERSION, ResultLog, compact_log, iter_log, log_path, repair_log
 from analyzer.batch.rollup import results_frame, results_row, write_results
 from analyzer.fileio import check_output, write_atomically
 from analyzer.storage import file_version, is_url
 
-LOG_VERSION = 1  # bump when a log record's layout changes meaning
 # seconds one file may take before its worker is killed and the file becomes an error row: generous
 # (an hour of audio takes ~10 min with the base model on 2 cores), it only stops a file that hangs
 TIMEOUT_PER_FILE_S = 1200.0
@@ -53,29 +49,13 @@ class ScoreOptions:
 
     engine: str
     model: str | None
-    # rule settings as Config's constructor arguments (Config itself holds a mappingproxy)
-    config: tuple
+    # the rule settings (analyzer.config.Config, which pickles by value)
+    config: Any
     # the pitch kind for rows whose manifest gives none: auto | voicemail | opener
     kind: str = "auto"
 
 
 # --------------------------------------------------------------------------------- scoring a file
-
-def _config_args(config) -> tuple:
-    from analyzer.config import load_config
-
-    config = config or load_config()
-    return (tuple(sorted(config.disabled)), tuple(sorted(config.thresholds.items())),
-            tuple(str(p) for p in config.packs), str(config.path) if config.path else None)
-
-
-@functools.lru_cache(maxsize=4)
-def _config(args: tuple):
-    from analyzer.config import Config
-
-    disabled, thresholds, packs, path = args
-    return Config(frozenset(disabled), dict(thresholds), tuple(Path(p) for p in packs), Path(path) if path else None)
-
 
 def score_file(item: BatchItem, options: ScoreOptions) -> dict[str, Any]:
     """Score one file: its log record (``row`` and ``card``). Any error but a model error becomes an error row."""
@@ -86,7 +66,7 @@ def score_file(item: BatchItem, options: ScoreOptions) -> dict[str, Any]:
     try:
         if item.refused:
             raise InputError(f"{item.path}: {item.refused}")
-        card = analyze(item.path, script=_script(item.script), config=_config(options.config),
+        card = analyze(item.path, script=_script(item.script), config=options.config,
                        engine=options.engine, model=options.model, rep_channel=item.rep_channel or None,
                        kind=item.kind or options.kind).to_dict()
     except ModelError:
@@ -103,12 +83,7 @@ def make_row(item: BatchItem, card: dict | None, error: str, elapsed_s: float) -
                        error=error, elapsed_s=elapsed_s)
 
 
-# ------------------------------------------------------------------------------------ results log
-
-def log_path(output: str | Path) -> Path:
-    """The results log (full scorecards, one JSON line per file) beside the table."""
-    return Path(output).with_suffix(".jsonl")
-
+# ----------------------------------------------------------------------------- resume keys
 
 def _script(script: str) -> Path | str | None:
     """A batch item's script: a local file, or the text of one in object storage."""
@@ -129,98 +104,8 @@ def _key(item: BatchItem, options: ScoreOptions) -> dict[str, Any]:
         except OSError:
             size = mtime_ns = None
     key = {"path": item.path, "size": size, "mtime_ns": mtime_ns, "rep": item.rep, "campaign": item.campaign,
-           "script": item.script, "engine": options.engine, "model": options.model, "config": options.config}
+           "script": item.script, "engine": options.engine, "model": options.model, "config": options.config.settings()}
     return json.loads(json.dumps(key))  # as it reads back from the log (tuples become lists)
-
-
-def iter_log(path: Path) -> Iterator[tuple[int, int, dict]]:
-    """(offset, length, record) of each complete record of a results log, in file order."""
-    if not path.exists():
-        return
-    with open(path, "rb") as handle:
-        offset = 0
-        for line in handle:
-            if not line.endswith(b"\n"):
-                return  # a partial last line: the write a kill cut short
-            try:
-                record = json.loads(line)
-            except ValueError:
-                record = None  # cannot happen with whole-line appends; never let one line stop a resume
-            if _well_formed(record):
-                yield offset, len(line), record
-            else:  # skipped, so its file (if still in the batch) is scored again
-                logger.warning("%s: skipping line at byte %d: not a results record of this version", path, offset)
-            offset += len(line)
-
-
-def _well_formed(record: object) -> bool:
-    """Whether a parsed log line has the shape :meth:`ResultLog.append` writes."""
-    return (isinstance(record, dict) and record.get("v") == LOG_VERSION and isinstance(record.get("row"), dict)
-            and isinstance(record.get("key", {}), dict) and isinstance(record.get("card"), (dict, type(None))))
-
-
-def read_log(path: str | Path) -> list[dict]:
-    """Every complete record of a results log (row, full scorecard, resume key)."""
-    return [record for _, _, record in iter_log(Path(path))]
-
-
-def repair_log(path: Path) -> None:
-    """Cut off a partial last line, so that the next append starts a line of its own."""
-    if not path.exists():
-        return
-    with open(path, "rb") as handle:
-        complete = sum(len(line) for line in handle if line.endswith(b"\n"))
-    if complete < path.stat().st_size:
-        os.truncate(path, complete)
-
-
-class ResultLog:
-    """Append-only JSON-lines file; each record is one ``os.write`` on an O_APPEND fd, then fsync.
-
-    Held with an exclusive ``flock`` for as long as it is open: a second batch writing the same log
-    gets an :class:`InputError` naming it instead of interleaving its lines with the first's.
-    """
-
-    def __init__(self, path: Path, *, truncate: bool) -> None:
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            self.path, self.fd = path, os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
-        except OSError as exc:
-            raise InputError(f"{path}: cannot write the results log ({exc.strerror or exc})") from None
-        try:
-            fcntl.flock(self.fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            os.close(self.fd)
-            raise InputError(f"{path}: another batch is writing this results log; wait for it to finish "
-                             "or give another -o") from None
-        if truncate:  # only once the lock is held: never cut a log another batch is writing
-            os.ftruncate(self.fd, 0)
-
-    def append(self, record: dict) -> tuple[int, int]:
-        """Write one record as one line; returns its (offset, length) in the file. ASCII JSON: a file name
-        that is not UTF-8 is kept exactly, as surrogate escapes (\\udcXX)."""
-        data = (json.dumps(record) + "\n").encode("ascii")
-        written = os.write(self.fd, data)
-        while written < len(data):  # regular files take the whole buffer; this only guards odd filesystems
-            written += os.write(self.fd, data[written:])
-        os.fsync(self.fd)
-        return os.lseek(self.fd, 0, os.SEEK_CUR) - len(data), len(data)
-
-    def close(self) -> None:
-        os.close(self.fd)
-
-
-def _compact_log(path: Path, spans: list[tuple[int, int]]) -> None:
-    """Rewrite the log to hold exactly the lines at ``spans``, in that order (the table's)."""
-    def write(tmp: Path) -> None:
-        with open(path, "rb") as source, open(tmp, "wb") as target:
-            for offset, length in spans:
-                source.seek(offset)
-                target.write(source.read(length))
-            target.flush()
-            os.fsync(target.fileno())
-
-    write_atomically(path, write)
 
 
 # ------------------------------------------------------------------------------------- backends
@@ -395,7 +280,9 @@ def analyze_batch(
         check_output(output, sources)
         check_output(log_path(output), sources)
     items = collect_inputs(inputs, scripts=scripts, allow_outside=allow_outside)
-    options = ScoreOptions(engine, model, _config_args(config), kind)
+    from analyzer.config import load_config
+
+    options = ScoreOptions(engine, model, config or load_config(), kind)
     keys = {item.path: _key(item, options) for item in items}
 
     rows: dict[str, dict] = {}  # path → table row; the scorecards stay in the log, not in memory
@@ -423,7 +310,7 @@ def analyze_batch(
                 bar.update(record["row"])
         frame = results_frame([rows[item.path] for item in items])
         if output is not None:  # still under the log's lock
-            _compact_log(log_path(output), [spans[item.path] for item in items])
+            compact_log(log_path(output), [spans[item.path] for item in items])
             write_results(frame, output)
     finally:
         bar.close()

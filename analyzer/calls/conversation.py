@@ -23,10 +23,11 @@ from __future__ import annotations
 import dataclasses
 import re
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
 from analyzer.calls.speakers import CallSplit, total_s
 from analyzer.delivery.signal import overlaps_any
+from analyzer.serialise import from_json_dict, to_json_dict
 from analyzer.types import Transcript, Word
 
 BACKCHANNEL_S = 1.0  # speech shorter than this, said over the other party, does not take the floor
@@ -54,8 +55,7 @@ ABBREVIATIONS = {"mr.", "mrs.", "ms.", "dr.", "st.", "vs.", "etc.", "e.g.", "i.e
 class Turn:
     """One party holding the floor: from their first to their last speech before the other takes over."""
 
-    # "rep" or "prospect"
-    speaker: str
+    speaker: Literal["rep", "prospect"]
     start: float
     end: float
     # seconds of speech inside the turn (its pauses left out)
@@ -82,7 +82,7 @@ class Conversation:
     """What a two-party call's audio and transcripts say about how the rep ran the conversation."""
 
     # "left" / "right", and how that was decided ("given" or "inferred: ...")
-    rep_channel: str
+    rep_channel: Literal["left", "right"]
     decided_by: str
     duration_s: float
     # when the first party starts speaking (the call's "connect", in seconds from the file start)
@@ -113,18 +113,11 @@ class Conversation:
         return max(self.rep_turns, key=lambda t: t.duration, default=None)
 
     def to_dict(self) -> dict[str, Any]:
-        data = dataclasses.asdict(self)
-        data["rep_words"] = [w.to_dict() for w in self.rep_words]
-        return data
+        return to_json_dict(self)
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> "Conversation":
-        nested = {"rep_turns": Turn, "prospect_turns": Turn, "questions": Utterance, "interruption_spans": Utterance}
-        values = {k: v for k, v in data.items() if k in {f.name for f in dataclasses.fields(cls)}}
-        for name, kind in nested.items():
-            values[name] = tuple(kind(**item) for item in data.get(name, []))
-        values["rep_words"] = tuple(Word.from_dict(w) for w in data.get("rep_words", []))
-        return cls(**values)
+        return from_json_dict(cls, data)
 
     def to_row(self) -> dict[str, Any]:
         """Flat columns for a batch results row."""

@@ -4,12 +4,15 @@ numbers and their pace (``numbers``), the "sounds read" verdict (``scripted``), 
 a :class:`~analyzer.delivery.measure.Delivery` by ``measure``.
 
 librosa's numba kernels (``yin``, resampling helpers) compile on their first call in a process,
-about 3 s, and ``cache=True`` keeps the compiled code on disk only where numba may write: numba's
-cache goes under the analyzer's cache folder (unless the user set ``NUMBA_CACHE_DIR``), set here
-before anything imports librosa, so only the first run after install compiles."""
+about 3 s, and ``cache=True`` keeps the compiled code on disk only where numba may write. Numba's
+cache goes to one folder per user, ``$XDG_CACHE_HOME/pitch-analyzer/numba`` (unless the user set
+``NUMBA_CACHE_DIR``), set here before anything imports librosa. The compiled code depends on the
+installed librosa and numba only, so it does not follow ``PITCH_ANALYZER_CACHE`` (a fresh transcript
+cache does not recompile), and ``make setup`` fills it once, in one process, so that parallel
+workers only ever read it."""
 
 import os
+from pathlib import Path
 
-from analyzer.audio.models import cache_dir
-
-os.environ.setdefault("NUMBA_CACHE_DIR", str(cache_dir() / "numba"))
+os.environ.setdefault("NUMBA_CACHE_DIR", str(Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache"))
+                                             / "pitch-analyzer" / "numba"))

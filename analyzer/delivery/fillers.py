@@ -14,7 +14,8 @@ longer than its syllables need. How well this does on real recordings with annot
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import ClassVar, Literal
 
 import numpy as np
 
@@ -45,24 +46,18 @@ WORD_PER_SYLLABLE_S = 0.25
 class Filler:
     """One filled pause."""
 
-    start: float
-    end: float
+    start: float = field(metadata={"round": 3})
+    end: float = field(metadata={"round": 3})
     # the filler as transcribed ("um"), or "" when only the audio shows it
     word: str
     # "transcript" (the ASR wrote it), "audio" (found in the signal only) or "both"
-    source: str
+    source: Literal["transcript", "audio", "both"]
+
+    JSON_EXTRA: ClassVar = {"duration": {"round": 3}}
 
     @property
     def duration(self) -> float:
         return self.end - self.start
-
-    def to_dict(self) -> dict:
-        return {"start": round(float(self.start), 3), "end": round(float(self.end), 3),
-                "duration": round(float(self.duration), 3), "word": self.word, "source": self.source}
-
-    @classmethod
-    def from_dict(cls, data: dict) -> "Filler":
-        return cls(float(data["start"]), float(data["end"]), str(data["word"]), str(data["source"]))
 
 
 def normalise_word(word: str) -> str:

@@ -12,7 +12,9 @@ For a two-party call pass the rep's channel (``audio.channel(i)``), not the mono
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
+from typing import ClassVar
 
 import numpy as np
 
@@ -23,6 +25,7 @@ from analyzer.types import Transcript, Word
 from analyzer.delivery.fillers import Filler, find_fillers, is_filler_word
 from analyzer.delivery.numbers import NumberSpan, find_numbers
 from analyzer.delivery.pauses import Boundary, Pause, find_pauses, script_boundaries
+from analyzer.serialise import from_json_dict, to_json_dict
 from analyzer.delivery.scripted import (
     Signal, pitch_runs, runs_between, scripted_score, scripted_signals, scripted_values, verdict,
 )
@@ -39,41 +42,46 @@ MIN_SPEECH_FOR_RATE_S = 5.0  # s: speech needed before a per-minute filler rate 
 class Delivery:
     """Everything measured about how the message was spoken (see DESIGN.md)."""
 
-    duration_s: float
+    duration_s: float = field(metadata={"round": 3})
     # first and last word, corrected by the audio's leading/trailing silence
-    speech_start_s: float
-    speech_end_s: float
+    speech_start_s: float = field(metadata={"round": 3})
+    speech_end_s: float = field(metadata={"round": 3})
     # words (filled pauses excluded; digits count one each, as spoken) and their syllables
     word_count: int
     syllable_count: int
     # words per minute and syllables per second over the speech, pauses included
-    wpm: float | None
-    syllables_per_s: float | None
+    wpm: float | None = field(metadata={"round": 1})
+    syllables_per_s: float | None = field(metadata={"round": 2})
     # syllables per second with pauses and filled pauses taken out
-    articulation_rate: float | None
+    articulation_rate: float | None = field(metadata={"round": 2})
     pauses: tuple[Pause, ...]
     fillers: tuple[Filler, ...]
-    fillers_per_min: float | None
+    fillers_per_min: float | None = field(metadata={"round": 2})
     # pitch: median (Hz), robust SD and 5-95% range in semitones re. the median, voiced seconds
-    median_f0_hz: float | None
-    pitch_sd_st: float | None
-    pitch_range_st: float | None
-    voiced_s: float
+    median_f0_hz: float | None = field(metadata={"round": 1})
+    pitch_sd_st: float | None = field(metadata={"round": 2})
+    pitch_range_st: float | None = field(metadata={"round": 2})
+    voiced_s: float = field(metadata={"round": 2})
     # robust pitch SD (st) of each 10 s window with enough voiced speech
-    window_sd_st: tuple[float, ...]
+    window_sd_st: tuple[float, ...] = field(metadata={"round": 2})
     numbers: tuple[NumberSpan, ...]
     # calibrated P(read) 0..1 (None: not enough speech to judge) and the signals it used
-    scripted: float | None
+    scripted: float | None = field(metadata={"round": 3})
     signals: tuple[Signal, ...]
     # script check (only with a script): share of script tokens heard, and its boundaries as read
     script_given: bool = False
-    script_coverage: float | None = None
+    script_coverage: float | None = field(default=None, metadata={"round": 3})
     boundaries: tuple[Boundary, ...] = ()
-    # pitch contour for plots: times (s) and semitones re. the median (NaN where unvoiced)
-    contour_times_s: np.ndarray = field(default_factory=lambda: np.zeros(0))
-    contour_st: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    # pitch contour for plots: times (s) and semitones re. the median (NaN where unvoiced); in the
+    # JSON only with ``to_dict(contour=True)``
+    contour_times_s: np.ndarray = field(default_factory=lambda: np.zeros(0), metadata={"round": 3, "detail": True})
+    contour_st: np.ndarray = field(default_factory=lambda: np.zeros(0), metadata={"round": 2, "detail": True})
     # RMS level (dBFS) on the same times: the plot's level panel, without decoding the audio again
-    contour_level_db: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    contour_level_db: np.ndarray = field(default_factory=lambda: np.zeros(0), metadata={"round": 1, "detail": True})
+
+    # summaries of the pauses and the verdict, written into the JSON too
+    JSON_EXTRA: ClassVar = {"pauses_by_kind": {}, "pause_time_s": {"round": 3}, "pauses_per_min": {"round": 2},
+                            "mid_phrase_share": {"round": 3}, "verdict": {}}
 
     @property
     def internal_pauses(self) -> list[Pause]:
@@ -84,71 +92,36 @@ class Delivery:
         inner = self.internal_pauses
         return sum(p.kind == "mid_phrase" for p in inner) / len(inner) if inner else None
 
-    def to_dict(self, *, contour: bool = False) -> dict:
-        """JSON-safe dict (plain floats and lists) of ``analyzer delivery --format json``."""
-        def num(x, digits=3):
-            return None if x is None or (isinstance(x, float) and np.isnan(x)) else round(float(x), digits)
+    @property
+    def pauses_by_kind(self) -> dict[str, int]:
+        """Number of pauses of each kind (lead and trail included)."""
+        return dict(sorted(Counter(p.kind for p in self.pauses).items()))
 
-        inner = self.internal_pauses
-        out = {
-            "duration_s": num(self.duration_s),
-            "speech_start_s": num(self.speech_start_s),
-            "speech_end_s": num(self.speech_end_s),
-            "pace": {
-                "words": self.word_count, "syllables": self.syllable_count, "wpm": num(self.wpm, 1),
-                "syllables_per_s": num(self.syllables_per_s, 2), "articulation_rate": num(self.articulation_rate, 2),
-            },
-            "pauses": [p.to_dict() for p in self.pauses],
-            "pause_summary": {
-                "count": len(inner),
-                "total_s": num(sum(p.duration for p in inner)),
-                "mean_s": num(np.mean([p.duration for p in inner]) if inner else None),
-                "per_min": num(len(inner) / ((self.speech_end_s - self.speech_start_s) / 60.0), 2)
-                if self.speech_end_s - self.speech_start_s > 1e-6 else None,
-                "by_kind": {k: sum(p.kind == k for p in self.pauses) for k in sorted({p.kind for p in self.pauses})},
-                "mid_phrase_share": num(self.mid_phrase_share),
-            },
-            "fillers": [f.to_dict() for f in self.fillers],
-            "fillers_per_min": num(self.fillers_per_min, 2),
-            "pitch": {
-                "median_f0_hz": num(self.median_f0_hz, 1), "sd_st": num(self.pitch_sd_st, 2),
-                "range_st": num(self.pitch_range_st, 2), "voiced_s": num(self.voiced_s, 2),
-                "window_sd_st": [num(x, 2) for x in self.window_sd_st],
-            },
-            "numbers": [n.to_dict() for n in self.numbers],
-            "scripted": {"score": num(self.scripted), "verdict": verdict(self.scripted),
-                         "signals": [s.to_dict() for s in self.signals]},
-        }
-        if self.script_given:
-            out["script"] = {"coverage": num(self.script_coverage),
-                             "boundaries": [b.to_dict() for b in self.boundaries]}
-        if contour:
-            out["contour"] = {"times_s": [round(float(t), 3) for t in self.contour_times_s],
-                              "st": [None if np.isnan(v) else round(float(v), 2) for v in self.contour_st],
-                              "level_db": [round(float(v), 1) for v in self.contour_level_db]}
-        return out
+    @property
+    def pause_time_s(self) -> float:
+        """Seconds of silent pauses between words."""
+        return sum(p.duration for p in self.internal_pauses)
+
+    @property
+    def pauses_per_min(self) -> float | None:
+        """Pauses between words per minute of speech (None for no speech)."""
+        span = self.speech_end_s - self.speech_start_s
+        return len(self.internal_pauses) / span * 60.0 if span > 1e-6 else None
+
+    @property
+    def verdict(self) -> str:
+        """"read", "spontaneous" or "not enough speech to judge", from :attr:`scripted`."""
+        return verdict(self.scripted)
+
+    def to_dict(self, *, contour: bool = False) -> dict:
+        """JSON-safe dict (plain floats and lists) of ``analyzer delivery --format json``; the pitch
+        contour only with ``contour``."""
+        return to_json_dict(self, detail=contour)
 
     @classmethod
     def from_dict(cls, data: dict) -> "Delivery":
         """The Delivery back from :meth:`to_dict` (values rounded as written; contour if kept)."""
-        pace, pitch, script = data["pace"], data["pitch"], data.get("script")
-        contour = data.get("contour") or {"times_s": [], "st": []}
-        return cls(
-            duration_s=data["duration_s"], speech_start_s=data["speech_start_s"], speech_end_s=data["speech_end_s"],
-            word_count=pace["words"], syllable_count=pace["syllables"], wpm=pace["wpm"],
-            syllables_per_s=pace["syllables_per_s"], articulation_rate=pace["articulation_rate"],
-            pauses=tuple(Pause.from_dict(p) for p in data["pauses"]),
-            fillers=tuple(Filler.from_dict(f) for f in data["fillers"]), fillers_per_min=data["fillers_per_min"],
-            median_f0_hz=pitch["median_f0_hz"], pitch_sd_st=pitch["sd_st"], pitch_range_st=pitch["range_st"],
-            voiced_s=pitch["voiced_s"] or 0.0, window_sd_st=tuple(pitch["window_sd_st"]),
-            numbers=tuple(NumberSpan.from_dict(n) for n in data["numbers"]),
-            scripted=data["scripted"]["score"], signals=tuple(Signal.from_dict(s) for s in data["scripted"]["signals"]),
-            script_given=script is not None, script_coverage=script["coverage"] if script else None,
-            boundaries=tuple(Boundary.from_dict(b) for b in script["boundaries"]) if script else (),
-            contour_times_s=np.asarray(contour["times_s"], dtype=float),
-            contour_st=np.asarray([np.nan if v is None else v for v in contour["st"]], dtype=float),
-            contour_level_db=np.asarray(contour.get("level_db", []), dtype=float),
-        )
+        return from_json_dict(cls, data)
 
 
 def _robust_sd(x: np.ndarray) -> float:

@@ -10,7 +10,7 @@ and gives each its rate in syllables per second (pauses inside the number includ
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from analyzer.text.numbers import PHONE_DIGITS, is_phone_joiner, read_digits
 from analyzer.text.syllables import syllable_count
@@ -23,25 +23,15 @@ _PIECE = re.compile(r"\d+|[a-z]+")
 class NumberSpan:
     """A phone number as spoken, with its pace."""
 
-    start: float
-    end: float
+    start: float = field(metadata={"round": 3})
+    end: float = field(metadata={"round": 3})
     # the words as transcribed ("555-1212 extension 270")
     text: str
     digits: int
     # syllables per second over the number, its inner pauses included
-    syllables_per_s: float
+    syllables_per_s: float = field(metadata={"round": 2})
     # that rate divided by the articulation rate of the rest of the message
-    ratio: float | None
-
-    def to_dict(self) -> dict:
-        return {"start": round(float(self.start), 3), "end": round(float(self.end), 3), "text": self.text,
-                "digits": self.digits, "syllables_per_s": round(float(self.syllables_per_s), 2),
-                "ratio": None if self.ratio is None else round(float(self.ratio), 3)}
-
-    @classmethod
-    def from_dict(cls, data: dict) -> "NumberSpan":
-        return cls(float(data["start"]), float(data["end"]), str(data["text"]), int(data["digits"]),
-                   float(data["syllables_per_s"]), None if data["ratio"] is None else float(data["ratio"]))
+    ratio: float | None = field(metadata={"round": 3})
 
 
 @dataclass(frozen=True)

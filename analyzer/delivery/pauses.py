@@ -20,7 +20,8 @@ each word's span), then classed by position:
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import ClassVar, Literal
 
 import numpy as np
 
@@ -55,10 +56,9 @@ what how why whether please thanks thank again anyway however plus otherwise
 class Pause:
     """A silent pause of at least 250 ms, with the words either side."""
 
-    start: float
-    end: float
-    # sentence | clause | mid_phrase | line_break | lead | trail
-    kind: str
+    start: float = field(metadata={"round": 3})
+    end: float = field(metadata={"round": 3})
+    kind: Literal["sentence", "clause", "mid_phrase", "line_break", "lead", "trail"]
     word_before: str = ""
     word_after: str = ""
     # index of the transcript word right after the pause (len(words) for a trailing pause)
@@ -68,6 +68,8 @@ class Pause:
     # with a script: character offset of the script boundary the pause falls on
     script_char: int | None = None
 
+    JSON_EXTRA: ClassVar = {"duration": {"round": 3}}
+
     @property
     def duration(self) -> float:
         return self.end - self.start
@@ -76,27 +78,6 @@ class Pause:
     def internal(self) -> bool:
         """Between two words (not before the first or after the last)."""
         return self.kind not in ("lead", "trail")
-
-    def to_dict(self) -> dict:
-        out = {
-            "start": round(float(self.start), 3),
-            "end": round(float(self.end), 3),
-            "duration": round(float(self.duration), 3),
-            "kind": self.kind,
-            "word_before": self.word_before,
-            "word_after": self.word_after,
-            "word_index": self.word_index,
-        }
-        if self.at_line_break is not None:
-            out["at_line_break"] = bool(self.at_line_break)
-            out["script_char"] = self.script_char
-        return out
-
-    @classmethod
-    def from_dict(cls, data: dict) -> "Pause":
-        return cls(float(data["start"]), float(data["end"]), str(data["kind"]), str(data.get("word_before", "")),
-                   str(data.get("word_after", "")), int(data.get("word_index", 0)), data.get("at_line_break"),
-                   data.get("script_char"))
 
 
 def split_index(start: float, end: float, centres: list[float]) -> int:
@@ -199,7 +180,7 @@ class Boundary:
     """A line break or sentence end of the script, and whether the reading paused there."""
 
     # "line_break" (inside a sentence, no punctuation) or "sentence"
-    kind: str
+    kind: Literal["line_break", "sentence"]
     # script token index the boundary follows, and its character offset in the script
     token: int
     char: int
@@ -210,21 +191,10 @@ class Boundary:
     char_start: int
     char_end: int
     # time of the boundary in the recording (the pause, or the gap between the two words)
-    start: float
-    end: float
+    start: float = field(metadata={"round": 3})
+    end: float = field(metadata={"round": 3})
     # a pause >= 250 ms fell on it
     paused: bool
-
-    def to_dict(self) -> dict:
-        return {"kind": self.kind, "token": self.token, "char": self.char, "word_before": self.word_before,
-                "word_after": self.word_after, "char_start": self.char_start, "char_end": self.char_end,
-                "start": round(float(self.start), 3), "end": round(float(self.end), 3), "paused": self.paused}
-
-    @classmethod
-    def from_dict(cls, data: dict) -> "Boundary":
-        return cls(str(data["kind"]), int(data["token"]), int(data["char"]), str(data["word_before"]),
-                   str(data["word_after"]), int(data["char_start"]), int(data["char_end"]), float(data["start"]),
-                   float(data["end"]), bool(data["paused"]))
 
 
 def script_boundaries(alignment: ScriptAlignment, words: list[Word], pauses: list[Pause]) -> list[Boundary]:

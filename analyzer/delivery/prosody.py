@@ -7,8 +7,7 @@ shares one grid: frame ``i`` is centred on ``i * HOP_S`` seconds.
 
 librosa does the signal work: ``feature.rms`` for energy, ``yin`` for F0 (de Cheveigné &
 Kawahara 2002) at 8 kHz (speech F0 < 400 Hz), ``feature.melspectrogram`` for the spectral flux,
-``resample`` for the rate of the pitch and flux tracks (8 kHz: speech F0 and the formant region
-up to 4 kHz both fit, at half the samples). ``librosa.yin`` returns no voicing, so each frame's
+``resample`` for the pitch track's rate. ``librosa.yin`` returns no voicing, so each frame's
 aperiodicity is one minus the normalised autocorrelation at the YIN period: the periodicity that Praat's pitch tracker votes on (Boersma 1993).
 ``librosa.pyin`` would give voicing too but costs about 60x more (5.7 s per 30 s of audio).
 librosa's numba kernels compile on the first call; :mod:`analyzer.delivery` points numba's disk
@@ -30,7 +29,7 @@ from analyzer.delivery import signal
 HOP_S = 0.010  # s: hop of every frame track (pitch, energy, voicing, flux)
 ENERGY_FRAME_S = signal.LEVEL_FRAME_S  # s: RMS window
 PITCH_FRAME_S = 0.040  # s: YIN window, 2.6 periods at PITCH_FMIN_HZ
-PITCH_SR = 8000  # Hz: pitch and spectral flux run on audio resampled to this rate
+PITCH_SR = 8000  # Hz: pitch runs on audio resampled to this rate
 PITCH_FMIN_HZ = 65.0  # Hz: C2, below the lowest usual adult male speaking F0
 PITCH_FMAX_HZ = 400.0  # Hz: above the highest usual adult female speaking F0
 YIN_TROUGH = 0.10  # first difference-function dip below this gives the period (YIN's default)
@@ -216,17 +215,22 @@ def yin(
     fmax_hz: float = PITCH_FMAX_HZ,
     frame_s: float = PITCH_FRAME_S,
     hop_s: float = HOP_S,
+    where: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """F0 (Hz, ``librosa.yin``) and aperiodicity (0 periodic .. 1 noise) of centred frames,
     ``n_frames(len(y))`` each. Decide voicing from the aperiodicity: one minus the normalised
-    autocorrelation of the frame at the YIN period (the better of the two nearest whole lags)."""
+    autocorrelation of the frame at the YIN period (the better of the two nearest whole lags).
+    With ``where`` (a boolean per frame) only those frames are analysed (each frame is
+    independent of the others); the rest get F0 NaN and aperiodicity 1."""
     import librosa
 
     hop, length = int(round(hop_s * sr)), int(round(frame_s * sr))
     total = n_frames(len(y), sr=sr, hop_s=hop_s)
-    f0, aperiodicity = np.empty(total), np.empty(total)
+    f0, aperiodicity = np.full(total, np.nan), np.ones(total)
     max_lag = min(int(np.ceil(sr / fmin_hz)) + 1, length - 1)
-    for first, n in frame_blocks(total):
+    spans = [(0, total)] if where is None else runs(_fit(np.asarray(where, dtype=bool), total, False))
+    blocks = [(start + first, n) for start, stop in spans for first, n in frame_blocks(int(stop - start))]
+    for first, n in blocks:
         piece = block_samples(y, first=first, n=n, frame_length=length, hop_length=hop).astype(np.float64)
         block_f0 = librosa.yin(piece, fmin=fmin_hz, fmax=fmax_hz, sr=sr, frame_length=length, hop_length=hop,
                                trough_threshold=YIN_TROUGH, center=False)[:n]
@@ -277,13 +281,13 @@ def analyze(y: np.ndarray, *, sr: int) -> Prosody:
     threshold = silence_threshold_db(level)
     floor, loud = np.percentile(level, [5, 95]) if total else (0.0, 0.0)
     audible = level >= min(threshold, max(floor + PITCH_ABOVE_FLOOR_DB, loud - PITCH_BELOW_SPEECH_DB))
-    f0, aperiodicity = yin(y_pitch, sr=pitch_sr)
+    f0, aperiodicity = yin(y_pitch, sr=pitch_sr, where=audible)  # silent frames are unvoiced anyway
     f0, aperiodicity = _fit(f0, total, np.nan), _fit(aperiodicity, total, 1.0)
     aperiodicity = np.where(audible, aperiodicity, 1.0)
     f0 = _drop_octave_jumps(np.where(aperiodicity < MAX_APERIODICITY, f0, np.nan))
     return Prosody(
         times_s=frame_times(total), level_db=level, f0_hz=f0, aperiodicity=aperiodicity,
-        flux_db=_fit(spectral_flux_db(y_pitch, sr=pitch_sr), total, 0.0), silence_threshold_db=threshold,
+        flux_db=_fit(spectral_flux_db(y, sr=sr), total, 0.0), silence_threshold_db=threshold,
         silences_s=_silences(raw, level, sr=sr, threshold_db=threshold, duration_s=duration),
         duration_s=duration,
         median_f0_hz=float(np.nanmedian(f0)) if np.any(~np.isnan(f0)) else float("nan"),

@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import functools
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -48,21 +48,12 @@ class Signal:
 
     name: str
     # the measurement (share, coefficient of variation, rate per minute...)
-    value: float
+    value: float = field(metadata={"round": 3})
     # value mapped onto 0 (spontaneous-like) .. 1 (read-like)
-    score: float
+    score: float = field(metadata={"round": 3})
     weight: float
     # what the value is, in words, for the evidence
     note: str
-
-    def to_dict(self) -> dict:
-        return {"name": self.name, "value": round(float(self.value), 3), "score": round(float(self.score), 3),
-                "weight": self.weight, "note": self.note}
-
-    @classmethod
-    def from_dict(cls, data: dict) -> "Signal":
-        return cls(str(data["name"]), float(data["value"]), float(data["score"]), float(data["weight"]),
-                   str(data["note"]))
 
 
 def runs_between(pauses: list[tuple[float, float]], start: float, end: float) -> list[tuple[float, float]]:

@@ -236,15 +236,15 @@ def render_delivery(delivery) -> str:
     """``analyzer delivery`` as a table: pace, pitch, fillers, scripted score, then every pause."""
     from tabulate import tabulate
 
-    summary = delivery.to_dict()
-    pace, pitch = summary["pace"], summary["pitch"]
+    summary = delivery.to_dict()  # rounded as in the JSON
     facts = [
-        ["pace", f"{pace['wpm']} wpm, {pace['syllables_per_s']} syllables/s, articulation {pace['articulation_rate']}"
-                 " syllables/s"],
-        ["pitch", f"median {pitch['median_f0_hz']} Hz, SD {pitch['sd_st']} st, range {pitch['range_st']} st"],
+        ["pace", f"{summary['wpm']} wpm, {summary['syllables_per_s']} syllables/s, articulation "
+                 f"{summary['articulation_rate']} syllables/s"],
+        ["pitch", f"median {summary['median_f0_hz']} Hz, SD {summary['pitch_sd_st']} st, "
+                  f"range {summary['pitch_range_st']} st"],
         ["fillers", f"{len(summary['fillers'])} ({summary['fillers_per_min']} per minute)"],
-        ["scripted", f"{summary['scripted']['score']} (0 spontaneous … 1 read)"],
-        ["pauses", ", ".join(f"{n} {kind}" for kind, n in summary["pause_summary"]["by_kind"].items()) or "none"],
+        ["scripted", f"{summary['scripted']} (0 spontaneous … 1 read)"],
+        ["pauses", ", ".join(f"{n} {kind}" for kind, n in summary["pauses_by_kind"].items()) or "none"],
     ]
     pauses = [[clock(p["start"]), f"{p['duration']:.2f}", p["kind"], p.get("word_before") or "",
                p.get("word_after") or ""] for p in summary["pauses"]]
