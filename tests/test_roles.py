@@ -51,7 +51,8 @@ def test_onnx_embeddings_match_the_torch_model():
     assert onnx.shape == (4, encoder.DIMENSIONS)
     assert np.allclose(np.linalg.norm(onnx, axis=1), 1.0, atol=1e-5)
     assert (onnx * torch).sum(axis=1).min() >= 0.999
-    # padding in a batch changes nothing: each sentence alone gives the same vector
+    # the per-process cache changes nothing: a fresh run gives the same vectors
+    encoder._embedding.cache_clear()
     alone = np.vstack([encoder.encode([s]) for s in sentences])
     assert (alone * onnx).sum(axis=1).min() >= 0.9999
 
@@ -128,10 +129,12 @@ def test_stored_classifier_was_fitted_on_this_development_set():
 def test_role_floors_under_grouped_cross_validation():
     """Per-role precision and recall, grouped 5-fold CV by style family (stored by make fit from
     the run of evaluate_roles.role_report on the set whose hash the previous test checks). The
-    target is 0.85 everywhere; measured on 1,712 sentences: intro, ask, number and value reach it,
-    reason 0.69-0.73, cliche 0.62-0.63, other 0.39-0.67. The floors hold what is reached."""
+    target is 0.85 everywhere; measured on 1,712 sentences (precision/recall): intro 0.99/0.99,
+    ask 0.92/0.93, number 0.99/1.00, value 0.80/0.87, reason 0.75/0.76, cliche 0.73/0.65,
+    other 0.69/0.61. The floors hold what is reached."""
     rows = {(r["subset"], r["role"]): r for r in _stored_roles()["grouped_cv"]}
-    floors = {"intro": 0.9, "ask": 0.85, "number": 0.95, "value": 0.7, "reason": 0.65, "cliche": 0.55}
+    floors = {"intro": 0.95, "ask": 0.9, "number": 0.95, "value": 0.78, "reason": 0.73, "cliche": 0.63,
+              "other": 0.58}
     for role, floor in floors.items():
         row = rows[("all", role)]
         assert row["precision"] >= floor and row["recall"] >= floor, row
@@ -162,11 +165,39 @@ def test_api_speed_once_loaded():
     times = []
     for i in range(5):
         text = HUNDRED_WORDS + " " * (i + 2)  # a new text each time: no cache
+        encoder._embedding.cache_clear()  # nor cached sentence embeddings
         started = time.perf_counter()
         sentence_roles(text)
         times.append(time.perf_counter() - started)
-    # target 30 ms on an idle 2-core machine; the bound leaves room for a machine shared by others
+    # target 30 ms on an idle 2-core machine; measured 41-57 ms at a load of 1.8 and 120 ms at a
+    # busier moment on this shared one, so the bound leaves room
     assert min(times) <= 0.15, times
+
+
+def test_repeated_sentences_are_encoded_once():
+    encoder._embedding.cache_clear()
+    first = encoder.encode(["Thanks Dana, talk soon.", "Worth a ten-minute call on Thursday?"])
+    again = encoder.encode(["Worth a ten-minute call on Thursday?", "Thanks Dana, talk soon."])
+    assert encoder._embedding.cache_info().misses == 2 and encoder._embedding.cache_info().hits == 2
+    assert np.array_equal(first, again[::-1])
+
+
+def test_role_cues_fall_in_the_sentence_that_holds_them():
+    from analyzer.text.role_cues import cue_features, cue_names
+
+    text = ("Hi Dana, this is Sam at Fieldline. We're the leading provider of scanners, founded in 1998. "
+            "I saw you opened a site in Reno. Is now a good time? Could we talk Thursday? Thanks, talk soon.")
+    spans, start = [], 0
+    for end in (i + 1 for i, c in enumerate(text) if c in ".?" and (i + 1 == len(text) or text[i + 1] == " ")):
+        spans.append((start, end))
+        start = end + 1
+    fired = [{name for name, v in zip(cue_names(), row) if v > 0} for row in cue_features(text, spans)]
+    assert {"intro", "greeting"} <= fired[0]
+    assert {"cliche.self-praise", "self_facts"} <= fired[1] and "greeting" not in fired[1]
+    assert "trigger" in fired[2] and "self_facts" not in fired[2]
+    assert {"cliche.opener", "permission"} <= fired[3]
+    assert {"ask.meeting", "time"} <= fired[4] and "permission" not in fired[4]
+    assert "sign_off" in fired[5] and "intro" not in fired[5]
 
 
 def test_script_command_in_a_fresh_process(tmp_path):

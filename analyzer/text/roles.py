@@ -1,11 +1,13 @@
 """The role of each sentence of a pitch: intro, reason, value, ask, number, cliche or other.
 
 Each sentence (:mod:`analyzer.text.split`) is embedded with the bundled sentence encoder
-(:mod:`analyzer.text.encoder`) and a few cheap, explainable features are added (a phone number or
-a placeholder for one, a question, where the sentence sits). A multinomial logistic regression
-fitted on the development set's sentence labels (:mod:`analyzer.text.fit_roles`, ``make fit``)
-gives the role; a second one gives a cliche's kind. Both are stored as plain numbers in
-``data/roles.json``; the development set's sentence embeddings (float16, ``data/role_examples.npy``)
+(:mod:`analyzer.text.encoder`) and cheap, explainable features are added (a phone number or a
+placeholder for one, a question, where the sentence sits, and which of the project's phrase
+packs and cue lists it holds: :mod:`analyzer.text.role_cues`). A multinomial logistic regression
+fitted on the development set's sentence labels (:mod:`analyzer.text.fit_roles`, ``make fit``),
+blended with a vote of the most similar development sentences, gives the role; a second
+regression gives a cliche's kind. Both are stored as plain numbers in ``data/roles.json``; the
+development set's sentence embeddings (float16, ``data/role_examples.npy``) serve the vote and
 give each sentence its nearest development example of the same role, so a finding can show a rep
 why a sentence was read the way it was.
 """
@@ -21,6 +23,7 @@ from importlib import resources
 import numpy as np
 
 from analyzer.text.placeholders import number_placeholders, placeholders
+from analyzer.text.role_cues import cue_features
 from analyzer.text.split import split_pitch
 from analyzer.types import Sentence, Word
 
@@ -33,6 +36,12 @@ _TOKEN = re.compile(r"[^\W_]+(?:'[^\W_]+)?")
 # weight of the neighbouring sentences' embeddings in the design matrix
 CONTEXT_WEIGHT = 0.5
 CHEAP_FEATURES = ("phone", "placeholder", "question_mark", "question_open", "first", "last", "position", "words")
+# the vote of the nearest development sentences: how many vote, how sharply a closer one outweighs
+# a farther one (weight exp(SHARPNESS * cosine)), and the vote's share of the blended probability;
+# chosen by the grouped cross-validation of analyzer.text.evaluate_roles
+KNN_K = 10
+KNN_SHARPNESS = 10.0
+KNN_WEIGHT = 0.3
 
 
 def _has_phone(text: str) -> bool:
@@ -65,13 +74,38 @@ def cheap_features(texts: Sequence[str]) -> np.ndarray:
     return np.array(rows, dtype=np.float32).reshape(n, len(CHEAP_FEATURES))
 
 
-def design(embeddings: np.ndarray, texts: Sequence[str]) -> np.ndarray:
-    """The classifier's input for the sentences of one pitch: each sentence's embedding, its cheap
-    features, and the embeddings of the sentences before and after it (zeros at the ends, halved),
-    since a sentence's job shows partly in what surrounds it (a reason comes before its value)."""
-    before, after = np.zeros_like(embeddings), np.zeros_like(embeddings)
-    before[1:], after[:-1] = embeddings[:-1], embeddings[1:]
-    return np.hstack([embeddings, cheap_features(texts), CONTEXT_WEIGHT * before, CONTEXT_WEIGHT * after])
+def _neighbours(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The rows before and after each row (zeros at the ends), scaled by CONTEXT_WEIGHT."""
+    before, after = np.zeros_like(x), np.zeros_like(x)
+    before[1:], after[:-1] = x[:-1], x[1:]
+    return CONTEXT_WEIGHT * before, CONTEXT_WEIGHT * after
+
+
+def design(embeddings: np.ndarray, text: str, spans: Sequence[tuple[int, int]]) -> np.ndarray:
+    """The classifier's input for the sentences of one pitch (``spans`` of ``text``): each
+    sentence's embedding, its cheap features and cues, and the embeddings and cues of the
+    sentences before and after it (zeros at the ends, halved), since a sentence's job shows partly
+    in what surrounds it (a reason comes before its value)."""
+    texts = [text[a:b] for a, b in spans]
+    cues = cue_features(text, spans)
+    return np.hstack([embeddings, cheap_features(texts), *_neighbours(embeddings), cues, *_neighbours(cues)])
+
+
+def knn_vote(similarities: np.ndarray, example_roles: np.ndarray, classes: Sequence[str]) -> np.ndarray:
+    """Each sentence's share of votes per class from its KNN_K most similar examples, shape
+    (n, len(classes)); ``similarities`` is (n, examples), ``example_roles`` each example's role."""
+    k = min(KNN_K, similarities.shape[1])
+    nearest = np.argpartition(-similarities, k - 1, axis=1)[:, :k]
+    weights = np.exp(KNN_SHARPNESS * (np.take_along_axis(similarities, nearest, axis=1) - 1.0))
+    votes = np.zeros((len(similarities), len(classes)), dtype=np.float64)
+    for c, name in enumerate(classes):
+        votes[:, c] = (weights * (example_roles[nearest] == name)).sum(axis=1)
+    return votes / votes.sum(axis=1, keepdims=True)
+
+
+def blend(lr: np.ndarray, votes: np.ndarray) -> np.ndarray:
+    """The role probabilities: the regression's, blended with the nearest examples' vote."""
+    return (1 - KNN_WEIGHT) * lr + KNN_WEIGHT * votes
 
 
 @functools.lru_cache(maxsize=1)
@@ -116,10 +150,10 @@ def _sentence_roles(text: str, words: tuple[Word, ...]) -> tuple[Sentence, ...]:
     texts = [text[s.char_start : s.char_end] for s in spans]
     params = model()
     embeddings = encode(texts)
-    X = design(embeddings, texts)
-    role_p = predict(X, params["role"])
-    kind_p = predict(X, params["kind"])
+    X = design(embeddings, text, [(s.char_start, s.char_end) for s in spans])
     similarities = embeddings @ params["examples"].T
+    role_p = blend(predict(X, params["role"]), knn_vote(similarities, params["example_roles"], params["role"]["classes"]))
+    kind_p = predict(X, params["kind"])
     out = []
     for i, span in enumerate(spans):
         best = int(role_p[i].argmax())
