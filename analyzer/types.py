@@ -167,6 +167,7 @@ class Finding:
     def from_dict(cls, data: dict[str, Any]) -> "Finding":
         return from_json_dict(cls, data)
 
+
 FINDING_COLUMNS = ("rule", "dimension", "severity", "message", "suggestion", "quote", "char_start", "char_end",
                    "start", "end", "value", "threshold", "source", "points")
 

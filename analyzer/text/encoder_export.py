@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -53,7 +54,9 @@ def export_onnx(model_dir: Path, path: Path) -> Path:
     fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".onnx.tmp")
     os.close(fd)
     try:
-        with torch.no_grad():
+        # the tracer's notes on the attention mask and indexing concern shapes this model never takes
+        with torch.no_grad(), warnings.catch_warnings():
+            warnings.simplefilter("ignore")
             torch.onnx.export(Body().eval(), (example, example, torch.zeros_like(example)), tmp, input_names=names,
                               output_names=["last_hidden_state"], dynamic_axes=axes, opset_version=OPSET, dynamo=False)
         os.replace(tmp, path)
