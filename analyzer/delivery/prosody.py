@@ -274,7 +274,7 @@ def analyze(y: np.ndarray, *, sr: int) -> Prosody:
     duration = len(y) / sr
     raw = np.asarray(y, dtype=np.float32)
     y = highpass(raw, sr=sr)
-    y_pitch = librosa.resample(y, orig_sr=sr, target_sr=PITCH_SR, res_type="soxr_hq") if sr > PITCH_SR else y
+    y_pitch = _resample(y, sr=sr, target_sr=PITCH_SR) if sr > PITCH_SR else y
     pitch_sr = min(sr, PITCH_SR)
     level = level_db(y, sr=sr)
     total = len(level)
@@ -292,6 +292,23 @@ def analyze(y: np.ndarray, *, sr: int) -> Prosody:
         duration_s=duration,
         median_f0_hz=float(np.nanmedian(f0)) if np.any(~np.isnan(f0)) else float("nan"),
     )
+
+
+def _resample(y: np.ndarray, *, sr: int, target_sr: int) -> np.ndarray:
+    """``y`` at ``target_sr`` (``librosa.resample``, soxr), a block at a time with a margin on each side
+    that is dropped, so that a long recording is never copied whole at a higher precision."""
+    import librosa
+
+    block, margin = int(signal.HIGHPASS_BLOCK_S * sr), int(signal.HIGHPASS_MARGIN_S * sr)
+    ratio = target_sr / sr
+    out = np.empty(round(len(y) * ratio), dtype=np.float32)
+    for start in range(0, len(y), block):
+        stop = min(len(y), start + block)
+        first, last = max(0, start - margin), min(len(y), stop + margin)
+        piece = librosa.resample(y[first:last], orig_sr=sr, target_sr=target_sr, res_type="soxr_hq")
+        skip, begin, end = round((start - first) * ratio), round(start * ratio), min(len(out), round(stop * ratio))
+        out[begin:end] = piece[skip : skip + end - begin]
+    return out
 
 
 def _silences(y: np.ndarray, level: np.ndarray, *, sr: int, threshold_db: float, duration_s: float) -> np.ndarray:

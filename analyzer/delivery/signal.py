@@ -13,6 +13,8 @@ import numpy as np
 LEVEL_FRAME_S = 0.025  # s: RMS window of the level track (a 10 ms hop, the usual speech frame)
 LEVEL_FLOOR_DB = -100.0  # dBFS: level given to digital silence
 FRAME_BLOCK = 4096  # frames analysed at once (41 s at a 10 ms hop): memory stays flat on long recordings
+HIGHPASS_BLOCK_S = 60.0  # s: audio high-passed at once
+HIGHPASS_MARGIN_S = 1.0  # s: filtered on either side of a block and dropped (the filter rings for < 0.1 s)
 
 
 # ------------------------------------------------------------------------------------ intervals --
@@ -137,4 +139,16 @@ def highpass(y: np.ndarray, *, sr: int, cutoff_hz: float, order: int = 4) -> np.
     if len(y) <= 3 * (2 * order + 1):  # too short to filter both ways: only the DC offset goes
         return (np.asarray(y, dtype=np.float32) - np.mean(y)).astype(np.float32) if len(y) else np.asarray(y, np.float32)
     sos = butter(order, cutoff_hz, "highpass", fs=sr, output="sos")
-    return sosfiltfilt(sos, np.asarray(y, dtype=np.float32)).astype(np.float32)
+    # in blocks, each filtered with a margin on both sides that is then dropped: scipy filters in
+    # float64 with padded copies (about 6x the block), and the filter's response has died away well
+    # within the margin, so the blocks join seamlessly while memory stays flat for any length
+    block, margin, n = int(HIGHPASS_BLOCK_S * sr), int(HIGHPASS_MARGIN_S * sr), len(y)
+    out = np.empty(n, dtype=np.float32)
+    for start in range(0, n, block):
+        stop = min(n, start + block)
+        first, last = max(0, start - margin), min(n, stop + margin)
+        if last - first <= 3 * (2 * order + 1):  # a last scrap too short to filter both ways
+            first = max(0, last - block - 2 * margin)
+        filtered = sosfiltfilt(sos, np.asarray(y[first:last], dtype=np.float32))
+        out[start:stop] = filtered[start - first : stop - first]
+    return out

@@ -29,29 +29,22 @@ def _boundary_findings(r: Rule, flagged: list, boundaries: list, *, separator: s
                       end=round(b.end, 3), context=context(b)) for b in flagged]
 
 
-@audio_check("pauses.line-break")
-def line_break_pauses(measures: Measures, rules: Mapping[str, Rule]) -> list[Finding]:
-    """Pauses on the script's line breaks inside a sentence (needs ``--script``)."""
+@audio_check("pauses.line-break", "pauses.skipped-sentence-end")
+def script_boundaries(measures: Measures, rules: Mapping[str, Rule]) -> list[Finding]:
+    """Read by the line (needs ``--script``): pauses on the script's line breaks inside a sentence,
+    and its sentence ends read straight through."""
     d = measures.delivery
     if d is None:
         return []
     breaks = [b for b in d.boundaries if b.kind == "line_break"]
     paused = [b for b in breaks if b.paused]
-    return _boundary_findings(rules["pauses.line-break"], paused, breaks, separator=" / ",
-                              context=lambda b: {"pause_ms": (b.end - b.start) * 1000.0, "paused": len(paused),
-                                                 "total": len(breaks)})
-
-
-@audio_check("pauses.skipped-sentence-end")
-def skipped_sentence_ends(measures: Measures, rules: Mapping[str, Rule]) -> list[Finding]:
-    """Script sentence ends read straight through (needs ``--script``)."""
-    d = measures.delivery
-    if d is None:
-        return []
     ends = [b for b in d.boundaries if b.kind == "sentence"]
     skipped = [b for b in ends if not b.paused]
-    return _boundary_findings(rules["pauses.skipped-sentence-end"], skipped, ends, separator=" ",
-                              context=lambda b: {"skipped": len(skipped), "total": len(ends)})
+    return (_boundary_findings(rules["pauses.line-break"], paused, breaks, separator=" / ",
+                               context=lambda b: {"pause_ms": (b.end - b.start) * 1000.0, "paused": len(paused),
+                                                  "total": len(breaks)})
+            + _boundary_findings(rules["pauses.skipped-sentence-end"], skipped, ends, separator=" ",
+                                 context=lambda b: {"skipped": len(skipped), "total": len(ends)}))
 
 
 @audio_check("pauses.misplaced")
