@@ -127,5 +127,6 @@ def sounds_read(measures: Measures, rules: Mapping[str, Rule]) -> list[Finding]:
     d, r = measures.delivery, rules["delivery.scripted"]
     if d is None or d.scripted is None or d.scripted < float(r.threshold):
         return []
-    quote = "; ".join(s.note for s in sorted(d.signals, key=lambda s: -s.score * s.weight))
-    return [r.finding(value=round(d.scripted, 3), quote=quote, **_whole(d))]
+    # the evidence is the signals, said in the message; there are no words to quote
+    signals = "; ".join(s.note for s in sorted(d.signals, key=lambda s: -s.score * s.weight))
+    return [r.finding(value=round(d.scripted, 3), **_whole(d), context={"signals": signals})]
