@@ -4,7 +4,7 @@ A voicemail asks for a call back, says how to reach the caller (a phone number, 
 for one in a template), or says the caller will try again: things nobody says to a person on the
 line. A pitch with none of those is a live opener (the rep's first turn when the prospect picked
 up); its evidence is the question it puts to the listener when there is one. The cues are data
-(``data/kinds.toml``); their accuracy on the development set is held by ``tests/test_kind.py``.
+(``data/kinds.toml``); their accuracy on the development set is held by ``tests/test_roles.py``.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ import tomllib
 from collections.abc import Sequence
 from importlib import resources
 
+from analyzer.text.numbers import first_phone
 from analyzer.types import Word
 
 KINDS = ("voicemail", "opener")
@@ -32,21 +33,6 @@ def _normalised(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", " ", text.lower().replace("’", "").replace("'", ""))
 
 
-def _phone(text: str) -> str | None:
-    """The first phone number (or number placeholder) in ``text``, as written."""
-    from analyzer.text.document import build_document
-    from analyzer.text.numbers import number_runs
-    from analyzer.text.placeholders import number_placeholders
-
-    if found := number_placeholders(text):
-        return found[0].group()
-    doc = build_document(text)
-    for run in number_runs(doc):
-        if run.is_phone:
-            return doc.quote(doc.tokens[run.first].start, doc.tokens[run.stop - 1].end)
-    return None
-
-
 def detect_kind(text: str, *, words: Sequence[Word] | None = None) -> tuple[str, str]:
     """("voicemail" | "opener", one sentence quoting the words that decided it).
 
@@ -58,7 +44,7 @@ def detect_kind(text: str, *, words: Sequence[Word] | None = None) -> tuple[str,
     norm = _normalised(text)
     if cue := _cues()["voicemail"].search(norm):
         return "voicemail", f'voicemail: "{cue.group()}" is said to a machine, not to someone on the line'
-    if number := _phone(text):
+    if number := first_phone(text):
         return "voicemail", f'voicemail: it leaves a callback number ("{number}")'
     if cue := _cues()["opener"].search(norm):
         return "opener", f'opener: "{cue.group()}" speaks to someone on the line'

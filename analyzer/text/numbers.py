@@ -18,7 +18,8 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from analyzer.text.document import Document, lexicon
+from analyzer.text.document import Document, build_document, lexicon
+from analyzer.text.placeholders import number_placeholders
 
 # digits in a phone number (without area code) and in the key that identifies one
 PHONE_DIGITS = 7
@@ -116,6 +117,18 @@ def number_runs(doc: Document) -> list[NumberRun]:
             runs.append(NumberRun(i, stop, digits, not _NOT_IN_PHONES.intersection(words)))
         i = stop
     return runs
+
+
+def first_phone(text: str) -> str | None:
+    """The first callback number in ``text`` as written, or the template placeholder standing for
+    one ("<your number>", "xxx-xxxx"); None when there is neither."""
+    if found := number_placeholders(text):
+        return found[0].group()
+    doc = build_document(text)
+    for run in number_runs(doc):
+        if run.is_phone:
+            return doc.quote(doc.tokens[run.first].start, doc.tokens[run.stop - 1].end)
+    return None
 
 
 def phone_key(run: NumberRun) -> str:

@@ -46,13 +46,13 @@ KNN_WEIGHT = 0.3
 
 def _has_phone(text: str) -> bool:
     """A phone number (7+ digits, written or spoken) or a placeholder for one."""
-    from analyzer.text.document import build_document
-    from analyzer.text.numbers import PHONE_DIGITS, is_number_word, number_runs
+    from analyzer.text.numbers import PHONE_DIGITS, first_phone, is_number_word
 
     if number_placeholders(text):
         return True
+    # a cheap count first: most sentences have too few number words to hold a phone number
     digits = sum(len(t) if t.isdigit() else is_number_word(t) for t in _TOKEN.findall(text.lower()))
-    return digits >= PHONE_DIGITS and any(r.is_phone for r in number_runs(build_document(text)))
+    return digits >= PHONE_DIGITS and first_phone(text) is not None
 
 
 def cheap_features(texts: Sequence[str]) -> np.ndarray:
