@@ -111,33 +111,34 @@ def judge(text: str, findings: Sequence[Finding], *, kind: str, dimensions: Sequ
     model = fitted_model()
     sentences = sentences if sentences is not None else sentence_roles(text, words)
     values = pitch_features(text, findings, kind=kind, words=words, sentences=sentences)
-    audio = _audio_logit(findings, model)
-    z = model.intercept + float(_terms(values, model).sum()) + audio
+    terms = _terms(values, model)
+    z = model.intercept + float(terms.sum()) + _audio_logit(findings, model)
     p = _sigmoid(z)
-    lost = _terms(values, model) - _terms(all_fixed(values), model)
+    lost = terms - _terms(all_fixed(values), model)
     scores = {}
     for name in dimensions:
         delta = sum(t for t, d in zip(lost, model.dimension) if d == name)
         delta += _audio_logit((f for f in findings if f.dimension == name), model)
         scores[name] = min(100.0, 200.0 * _sigmoid(delta))
-    return Judgment(overall=100.0 * p, dimensions=scores, findings=tuple(fix_first(findings, values, z)))
+    return Judgment(overall=100.0 * p, dimensions=scores, findings=tuple(fix_first(findings, values, terms, z)))
 
 
-def _logit_gain(finding: Finding, values: dict[str, float], model: FittedModel) -> float:
-    """How much fixing ``finding`` raises the logit (0 when the model does not weigh it)."""
+def _logit_gain(finding: Finding, values: dict[str, float], terms: np.ndarray, model: FittedModel) -> float:
+    """How much fixing ``finding`` raises the logit (0 when the model does not weigh it); ``terms``
+    are the pitch's logit terms as it stands."""
     if finding.dimension in model.audio_dimensions:
         return -model.audio_logit.get(finding.severity, 0.0)
     if owner(finding.rule) is None:
         return 0.0
-    return float((_terms(fixed(values, finding.rule), model) - _terms(values, model)).sum())
+    return float((_terms(fixed(values, finding.rule), model) - terms).sum())
 
 
-def fix_first(findings: Sequence[Finding], values: dict[str, float], z: float) -> list[Finding]:
+def fix_first(findings: Sequence[Finding], values: dict[str, float], terms: np.ndarray, z: float) -> list[Finding]:
     """Findings with their points (100 × the probability gained by fixing that finding alone), most
     first. Ordered by the logit gained, which ranks like the points but still separates the fixes of
     a pitch so far below 50 that each alone wins back less than a tenth of a point."""
     model = fitted_model()
-    gains = [_logit_gain(f, values, model) for f in findings]
+    gains = [_logit_gain(f, values, terms, model) for f in findings]
     scored = [dataclasses.replace(f, points=round(100.0 * (_sigmoid(z + g) - _sigmoid(z)), 2))
               for f, g in zip(findings, gains)]
     order = sorted(range(len(scored)), key=lambda i: (-gains[i], scored[i].start or 0.0, i))
