@@ -53,13 +53,17 @@ def validate(rule: Rule) -> None:
 
 
 def hits(doc: Document, rule: Rule) -> list[Hit]:
-    """Where a phrase rule's phrases occur in a document."""
-    return find_all(
-        compile_patterns(_lines(rule)),
-        doc.tokens,
-        gap=int(rule.params.get("gap", 1)),
-        exceptions=compile_patterns(tuple(rule.params.get("exceptions", ()))),
-    )
+    """Where a phrase rule's phrases occur in a document (searched once per document and rule: the
+    phrase rules and ``cliche.learned``, which skips the sentences they flag, both ask)."""
+    key = ("phrase-hits", rule.id)
+    if key not in doc.memo:
+        doc.memo[key] = find_all(
+            compile_patterns(_lines(rule)),
+            doc.tokens,
+            gap=int(rule.params.get("gap", 1)),
+            exceptions=compile_patterns(tuple(rule.params.get("exceptions", ()))),
+        )
+    return list(doc.memo[key])
 
 
 def check_phrases(doc: Document, rule: Rule) -> list[Finding]:

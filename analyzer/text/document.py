@@ -14,7 +14,7 @@ import functools
 import re
 import tomllib
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import resources
 from typing import Any
 
@@ -98,6 +98,9 @@ class Document:
     duration: float | None = None
     # "voicemail" or "opener" (a live call: no callback number or length rules)
     kind: str = "voicemail"
+    # what the checks found in this document, kept so that a check reading another's results (the
+    # phrase hits, say) does not search again: filled by the functions that compute them
+    memo: dict = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def timed(self) -> bool:
