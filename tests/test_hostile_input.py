@@ -130,6 +130,20 @@ def test_dollar_signs_in_name_and_words_make_an_html_report(speech_dir, tmp_path
     assert "deal_$5k_$.flac" in html and "data:image/png;base64," in html
 
 
+def test_dollar_signs_in_a_card_plot_drawn_later(speech_dir, tmp_path):
+    """Case 6 in a notebook: card.plot() returns the figure and it is drawn afterwards, outside any
+    setting the call made; the title keeps its dollars."""
+    import io
+
+    from analyzer import analyze
+
+    path = tmp_path / "deal_$5k_$.flac"
+    shutil.copy(speech_dir / "whisper" / "jfk.flac", path)
+    figure = analyze(path, model="tiny.en").plot()
+    figure.savefig(io.BytesIO(), format="png")
+    assert any("deal_$5k_$.flac" in text.get_text() for text in figure.findobj(lambda a: hasattr(a, "get_text")))
+
+
 def test_non_utf8_file_name_is_shown_with_replacement_characters(speech_dir, tmp_path):
     """Case 7: a name that is not UTF-8 is read (surrogate escapes) and shown with U+FFFD in every format."""
     raw = os.fsencode(tmp_path) + b"/caf\xe9.flac"

@@ -178,3 +178,17 @@ def test_file_past_the_timeout_becomes_an_error_row(tmp_path, samples_dir):
     errors = [line for line in result.stderr.decode().splitlines() if line.startswith("analyzer: error:")]
     assert len(errors) == 2 and all("0.5 s limit per file" in e for e in errors)
     assert [r["row"]["status"] for r in read_log(out.with_suffix(".jsonl"))] == ["error", "error"]
+
+
+def test_file_past_the_timeout_on_dask_becomes_an_error_row(tmp_path, samples_dir):
+    """On a Dask cluster too: the file past --timeout-per-file is an error row, its worker is restarted,
+    and the batch goes on to the next file."""
+    for name in ("a.wav", "b.wav"):
+        shutil.copy(samples_dir / "strong.wav", tmp_path / name)
+    out = tmp_path / "out.csv"
+    result = cli("batch", str(tmp_path), "-o", str(out), "--scheduler", "local", "--workers", "1",
+                 "--timeout-per-file", "0.5")
+    assert result.returncode == 2
+    errors = [line for line in result.stderr.decode().splitlines() if line.startswith("analyzer: error:")]
+    assert len(errors) == 2 and all("0.5 s limit per file" in e for e in errors)
+    assert [r["row"]["status"] for r in read_log(out.with_suffix(".jsonl"))] == ["error", "error"]

@@ -148,6 +148,11 @@ def _init_worker(parent_pid: int, threads: str) -> None:
     threading.Thread(target=watch, daemon=True).start()
 
 
+def _timeout_record(item: BatchItem, timeout_s: float) -> dict[str, Any]:
+    error = f"{item.path}: stopped after the {timeout_s:g} s limit per file (--timeout-per-file)"
+    return {"row": make_row(item, None, error, timeout_s), "card": None}
+
+
 def _run_local(items, options, workers, timeout_s):
     """Yield (item, record) as files finish, scored in worker processes (one too when ``workers`` is 1,
     so that a file running past ``timeout_s`` can be stopped): pebble kills that file's worker and
@@ -168,8 +173,7 @@ def _run_local(items, options, workers, timeout_s):
                 try:
                     record = future.result()
                 except TimeoutError:
-                    error = f"{item.path}: stopped after the {timeout_s:g} s limit per file (--timeout-per-file)"
-                    record = {"row": make_row(item, None, error, timeout_s), "card": None}
+                    record = _timeout_record(item, timeout_s)
                 except ProcessExpired as exc:
                     error = f"{item.path}: its worker process died ({one_line(exc)}; out of memory or killed)"
                     record = {"row": make_row(item, None, error, 0.0), "card": None}
@@ -179,8 +183,36 @@ def _run_local(items, options, workers, timeout_s):
         pool.join()
 
 
-def _run_dask(items, options, workers, scheduler):
-    """Yield (item, record) as files finish on a Dask cluster: ``local`` starts a LocalCluster."""
+def score_file_within(item: BatchItem, options: ScoreOptions, timeout_s: float | None) -> dict[str, Any]:
+    """:func:`score_file` on a Dask worker, given up after ``timeout_s``: a Dask task cannot be killed,
+    so the file is scored in a thread of its own and, past the limit, the task returns the error row
+    with the worker's address (``restart_worker``), so that the client replaces that worker process
+    and its stuck thread with it."""
+    if timeout_s is None:
+        return score_file(item, options)
+    from distributed import get_worker
+
+    outcome: dict[str, Any] = {}
+
+    def run() -> None:
+        try:
+            outcome["record"] = score_file(item, options)
+        except BaseException as exc:  # re-raised in the task, as if score_file had run there
+            outcome["error"] = exc
+
+    thread = threading.Thread(target=run, daemon=True, name=f"score {item.path}")
+    thread.start()
+    thread.join(timeout_s)
+    if thread.is_alive():
+        return {**_timeout_record(item, timeout_s), "restart_worker": get_worker().address}
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome["record"]
+
+
+def _run_dask(items, options, workers, scheduler, timeout_s):
+    """Yield (item, record) as files finish on a Dask cluster: ``local`` starts a LocalCluster. A file
+    past ``timeout_s`` becomes an error row and its worker is restarted (:func:`score_file_within`)."""
     try:
         from distributed import Client, LocalCluster, as_completed
     except ImportError:
@@ -196,11 +228,13 @@ def _run_dask(items, options, workers, scheduler):
     except OSError as exc:
         raise InputError(f"cannot reach Dask scheduler {scheduler}: {one_line(exc)}") from None
     try:
-        futures = {client.submit(score_file, item, options, pure=False): item for item in items}
+        futures = {client.submit(score_file_within, item, options, timeout_s, pure=False): item for item in items}
         for future in as_completed(futures):
             item = futures[future]
             try:
                 record = future.result()
+                if "restart_worker" in record:
+                    client.restart_workers([record.pop("restart_worker")], raise_for_error=False)
             except ModelError:
                 raise
             except Exception as exc:  # KilledWorker: the file crashed a worker again and again
@@ -301,7 +335,7 @@ def analyze_batch(
     try:
         if todo:
             workers = min(workers, len(todo))  # no idle workers loading a model for nothing
-            run = _run_dask(todo, options, workers, scheduler) if scheduler else \
+            run = _run_dask(todo, options, workers, scheduler, timeout_per_file_s) if scheduler else \
                 _run_local(todo, options, workers, timeout_per_file_s)
             for item, record in run:
                 if log is not None:

@@ -4,6 +4,7 @@ word timeline and pauses coloured by kind, on one time axis (one scorecard); two
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 from typing import Sequence
 
@@ -17,6 +18,22 @@ PAUSE_COLOURS = {"sentence": "#2e7d32", "clause": "#81c784", "mid_phrase": "#c62
                  "lead": "#9e9e9e", "trail": "#9e9e9e"}
 
 
+def literal_text(plot):
+    """Draw ``plot``'s texts as written: a `$` in a file name or a word ("deal_$5k_$.wav") is text, not
+    matplotlib mathtext, which raised on it. Texts keep the setting they were made with, so the figure
+    also draws later (a notebook shows it after the call returns)."""
+
+    @functools.wraps(plot)
+    def wrapper(*args, **kwargs):
+        import matplotlib
+
+        with matplotlib.rc_context({"text.parse_math": False}):
+            return plot(*args, **kwargs)
+
+    return wrapper
+
+
+@literal_text
 def plot_recording(
     *,
     envelope_times_s: np.ndarray,
@@ -124,6 +141,7 @@ def card_envelope(card) -> tuple[np.ndarray, np.ndarray]:
     return times, amplitude / peak if peak > 0 else amplitude
 
 
+@literal_text
 def plot_dimensions(card, *, ax=None):
     """Horizontal bars: the overall score and each dimension's score (0–100)."""
     import matplotlib.pyplot as plt
@@ -145,6 +163,7 @@ def plot_dimensions(card, *, ax=None):
     return figure
 
 
+@literal_text
 def plot_scorecard(card):
     """The card's recording: level, pitch contour, words and pauses on one time axis.
 
@@ -174,6 +193,7 @@ def _normalised_contour(delivery) -> tuple[np.ndarray, np.ndarray]:
     return (times[keep] - delivery.speech_start_s) / span, st[keep]
 
 
+@literal_text
 def plot_comparison(before, after, *, labels: tuple[str, str] | None = None):
     """Two takes overlaid: score bars side by side and, when both have audio, both pitch
     contours on a time axis normalised to the speech span (0 = first word, 1 = last word).
@@ -222,6 +242,7 @@ def plot_comparison(before, after, *, labels: tuple[str, str] | None = None):
 
 # ------------------------------------------------------------------------------------ a team
 
+@literal_text
 def plot_grades(grades):
     """Files per grade, stacked by rep: the ``grades`` table of :func:`analyzer.batch.rollup.summarise`."""
     import matplotlib.pyplot as plt
@@ -247,6 +268,7 @@ def plot_grades(grades):
     return figure
 
 
+@literal_text
 def plot_findings(findings):
     """Files each rule fired in, most frequent on top: the ``findings`` table of :func:`analyzer.batch.rollup.summarise`."""
     import matplotlib.pyplot as plt

@@ -124,14 +124,11 @@ def render_csv(cards: list[Scorecard]) -> str:
 
 def _plot_png(card: Scorecard) -> str:
     """The card's plot as a base64 PNG, so the HTML file needs nothing else."""
-    import matplotlib
     import matplotlib.pyplot as plt
 
-    # no mathtext: a `$` in a file name or a word ("deal_$5k_$.wav") is text, not a formula to parse
-    with matplotlib.rc_context({"text.parse_math": False}):
-        figure = card.plot()
-        buffer = io.BytesIO()
-        figure.savefig(buffer, format="png", dpi=110, bbox_inches="tight")
+    figure = card.plot()
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png", dpi=110, bbox_inches="tight")
     plt.close(figure)
     return base64.b64encode(buffer.getvalue()).decode("ascii")
 
