@@ -12,6 +12,7 @@ from analyzer.errors import InputError
 from analyzer.rules import check_audio, check_gate, check_text
 from analyzer.scoring.model import AUDIO_DIMENSIONS, TEXT_DIMENSIONS, grade, judge, passes
 from analyzer.text.kind import resolve_kind
+from analyzer.threads import one_blas_thread
 from analyzer.types import Finding, Measures, Scorecard, Transcript
 
 
@@ -27,6 +28,7 @@ def read_script(script: str | Path | None) -> str | None:
     return script
 
 
+@one_blas_thread
 def build_card(*, file: str, duration: float | None, text: str, findings: list[Finding], dimensions: tuple[str, ...],
                kind: str = "voicemail", kind_evidence: str = "", words=None, **extra) -> Scorecard:
     """Score the pitch with the fitted model (analyzer.scoring.model) and order its findings fix-first.
@@ -46,6 +48,7 @@ def build_card(*, file: str, duration: float | None, text: str, findings: list[F
                      text=text, kind=kind, kind_evidence=kind_evidence, sentences=tuple(sentences), **extra)
 
 
+@one_blas_thread
 def analyze_text(text: str, *, config: Config | None = None, file: str = "<script>", kind: str = "auto") -> Scorecard:
     """Score a script (the rep's draft) on the text-only dimensions, as a ``kind`` of pitch
     ("voicemail", "opener", or "auto": detected from the words, with the evidence on the card)."""

@@ -43,13 +43,16 @@ def main() -> None:
     from analyzer.pipeline import analyze_text
 
     analyze_text(pitches[0].text)  # load models and tables once
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     for pitch in pitches:
         analyze_text(pitch.text)
     per_script_ms = 1000 * (time.perf_counter() - start) / len(pitches)
+    # CPU time too: on a shared machine the wall time also counts other processes' turns
+    cpu_ms = 1000 * (time.process_time() - cpu) / len(pitches)
     result = {"script_words": len(script.text.split()), "fresh_process_s": round(statistics.median(fresh), 3),
               "fresh_process_runs_s": [round(t, 3) for t in fresh], "api_ms_per_script": round(per_script_ms, 1),
-              "api_scripts": len(pitches), "targets": {"fresh_process_s": 1.5, "api_ms_per_script": 30}}
+              "api_cpu_ms_per_script": round(cpu_ms, 1), "api_scripts": len(pitches),
+              "targets": {"fresh_process_s": 1.5, "api_ms_per_script": 30}}
     args.out.write_text(json.dumps(result, indent=2))
     print(json.dumps(result))
 

@@ -51,10 +51,13 @@ def test_onnx_embeddings_match_the_torch_model():
     assert onnx.shape == (4, encoder.DIMENSIONS)
     assert np.allclose(np.linalg.norm(onnx, axis=1), 1.0, atol=1e-5)
     assert (onnx * torch).sum(axis=1).min() >= 0.999
-    # the per-process cache changes nothing: a fresh run gives the same vectors
-    encoder._embedding.cache_clear()
-    alone = np.vstack([encoder.encode([s]) for s in sentences])
-    assert (alone * onnx).sum(axis=1).min() >= 0.9999
+    # neither the batching (padding masked out) nor the per-process cache changes a vector: each
+    # sentence run alone in a fresh cache gives the same one
+    alone = []
+    for sentence in sentences:
+        encoder._CACHE.clear()
+        alone.append(encoder.encode([sentence]))
+    assert np.allclose(np.vstack(alone), onnx, atol=1e-5)
 
 
 def test_paraphrases_are_closer_than_unrelated_sentences():
@@ -129,18 +132,29 @@ def test_stored_classifier_was_fitted_on_this_development_set():
 def test_role_floors_under_grouped_cross_validation():
     """Per-role precision and recall, grouped 5-fold CV by style family (stored by make fit from
     the run of evaluate_roles.role_report on the set whose hash the previous test checks). The
-    target is 0.85 everywhere; measured on 1,712 sentences (precision/recall): intro 0.99/0.99,
-    ask 0.92/0.93, number 0.99/1.00, value 0.80/0.87, reason 0.75/0.76, cliche 0.73/0.65,
-    other 0.69/0.61. The floors hold what is reached."""
+    target is 0.85 everywhere; measured on 1,712 sentences (precision/recall): intro 0.99/0.98,
+    ask 0.92/0.93, number 0.99/1.00, value 0.80/0.87, reason 0.75/0.76, cliche 0.74/0.65,
+    other 0.67/0.62; asr: intro 1.00/0.99, ask 0.92/0.92, number 1.00/1.00, value 0.82/0.94.
+    The floors hold what is reached."""
     rows = {(r["subset"], r["role"]): r for r in _stored_roles()["grouped_cv"]}
-    floors = {"intro": 0.95, "ask": 0.9, "number": 0.95, "value": 0.78, "reason": 0.73, "cliche": 0.63,
-              "other": 0.58}
+    floors = {"intro": 0.97, "ask": 0.9, "number": 0.98, "value": 0.78, "reason": 0.73, "cliche": 0.63,
+              "other": 0.6}
     for role, floor in floors.items():
         row = rows[("all", role)]
         assert row["precision"] >= floor and row["recall"] >= floor, row
     for role in ("intro", "ask", "number", "value"):
         row = rows[("asr", role)]
-        assert row["precision"] >= 0.7 and row["recall"] >= 0.7, row
+        assert row["precision"] >= 0.8 and row["recall"] >= 0.8, row
+
+
+def test_spoken_phone_numbers_are_counted_in_full():
+    """The phone feature's cheap pre-count gives "oh" a digit and "double"/"triple" the repeat, so
+    a number said that way is not turned away before it is read."""
+    from analyzer.text.roles import CHEAP_FEATURES, cheap_features
+
+    texts = ["five five five oh one three four", "it's triple five oh one three four",
+             "four one five double five five oh one four two", "we have five offices and two hundred staff"]
+    assert cheap_features(texts)[:, CHEAP_FEATURES.index("phone")].tolist() == [1.0, 1.0, 1.0, 0.0]
 
 
 def test_kind_accuracy_on_the_development_set(pitches):
@@ -165,7 +179,7 @@ def test_api_speed_once_loaded():
     times = []
     for i in range(5):
         text = HUNDRED_WORDS + " " * (i + 2)  # a new text each time: no cache
-        encoder._embedding.cache_clear()  # nor cached sentence embeddings
+        encoder._CACHE.clear()  # nor cached sentence embeddings
         started = time.perf_counter()
         sentence_roles(text)
         times.append(time.perf_counter() - started)
@@ -174,12 +188,14 @@ def test_api_speed_once_loaded():
     assert min(times) <= 0.15, times
 
 
-def test_repeated_sentences_are_encoded_once():
-    encoder._embedding.cache_clear()
-    first = encoder.encode(["Thanks Dana, talk soon.", "Worth a ten-minute call on Thursday?"])
+def test_repeated_sentences_are_encoded_once(monkeypatch):
+    encoder._CACHE.clear()
+    run, embedded = encoder._run, []
+    monkeypatch.setattr(encoder, "_run", lambda encodings: embedded.extend(encodings) or run(encodings))
+    first = encoder.encode(["Thanks Dana, talk soon.", "Worth a ten-minute call on Thursday?", "Thanks Dana, talk soon."])
     again = encoder.encode(["Worth a ten-minute call on Thursday?", "Thanks Dana, talk soon."])
-    assert encoder._embedding.cache_info().misses == 2 and encoder._embedding.cache_info().hits == 2
-    assert np.array_equal(first, again[::-1])
+    assert len(embedded) == 2
+    assert np.array_equal(first[:2], again[::-1]) and np.array_equal(first[0], first[2])
 
 
 def test_role_cues_fall_in_the_sentence_that_holds_them():

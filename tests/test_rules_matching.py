@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from analyzer.text.document import build_document, normalise_word
 from analyzer.text.numbers import number_runs, phone_key, times_given
-from analyzer.rules.patterns import compile_pattern, find, find_all
+from analyzer.rules.patterns import compile_pattern, compile_patterns, find, find_all
 
 
 @pytest.mark.parametrize(
@@ -91,3 +93,44 @@ def test_a_number_said_twice_is_counted_twice_even_run_together():
 def test_amounts_are_not_phone_numbers():
     runs = number_runs(build_document("we saved them eighty thousand dollars"))
     assert not any(run.is_phone for run in runs)
+
+
+def _from_every_start(pattern, tokens, gap):
+    """find() as it was before the word index: a match tried from every token."""
+    from analyzer.rules.patterns import Hit, _match_at
+
+    hits = []
+    for i in range(len(tokens)):
+        if hits and i < hits[-1].stop:
+            continue
+        stop = _match_at(pattern.slots, 0, tokens, i, gap, True, tokens[i].sentence)
+        if stop is not None and stop > i:
+            hits.append(Hit(i, stop, pattern.text))
+    return hits
+
+
+# words and phrases of the packs, with neighbours, numbers and punctuation between them
+_PITCH_WORDS = ("i we you your just was really calling from with here at this is Sam Acme checking in touch base "
+                "wanted to reach out swing by stop in the area quick call touching touched circle back "
+                "seven 555 0199 40% save cut costs since noticed . , ? ! \n").split(" ") + [
+    "this is Sam calling from Acme", "Sam here from Acme", "hi Dana it's Sam with Acme", "just checking in",
+    "I was hoping to swing by", "call me at 555 010 0199", "if you have a minute my number is", "we help teams cut"]
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.sampled_from(_PITCH_WORDS), min_size=1, max_size=80).map(" ".join), st.sampled_from([0, 1, 2]))
+def test_index_finds_what_every_start_finds(text, gap):
+    """Every phrase rule's and structure rule's patterns, searched from the words their anchor accepts, find exactly the
+    matches found by trying every token as a start (optional and "_" first slots included)."""
+    from analyzer.rules.phrases import _lines, is_phrase_rule
+    from analyzer.rules.registry import all_rules
+
+    if not text.strip() or not any(c.isalnum() for c in text):
+        return
+    tokens = build_document(text).tokens
+    if not tokens:
+        return
+    packs = [_lines(r) for r in all_rules().values() if is_phrase_rule(r)]
+    packs += [tuple(r.params["patterns"]) for r in all_rules().values() if "patterns" in r.params]
+    for pattern in (p for lines in packs for p in compile_patterns(lines)):
+        assert find(pattern, tokens, gap) == _from_every_start(pattern, tokens, gap), pattern.text

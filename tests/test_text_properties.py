@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import time
 
+import pysbd
 import pytest
 from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
@@ -14,6 +15,7 @@ from analyzer.cli import main
 from analyzer.config import Config
 from analyzer.errors import AnalyzerError, InputError
 from analyzer.rules.check import check_text
+from analyzer.text.sentences import sentence_spans
 
 # words a script is made of, so that generated text reaches the rules (numbers, names, asks)
 WORDS = st.sampled_from(["Hi", "this", "is", "Sam", "from", "Acme", "call", "me", "at", "555", "010", "0199", "we",
@@ -49,6 +51,16 @@ def test_script_command_takes_any_bytes(data):
         assert result.exception is None or isinstance(result.exception, SystemExit)
 
 
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.one_of(TEXT, st.lists(st.sampled_from(["Hi.", "Hi", "No. ", "A. B.", "U.S.", "e.g.", "  ", "\n", "ha ha",
+                                                 "Thanks!"]), max_size=40).map("".join)))
+def test_sentence_spans_are_pysbds_own(text):
+    """Our forward search for each sentence's span (linear) finds the spans pysbd's ``char_span``
+    option finds (a regex search from the start of the text for every sentence)."""
+    pysbd_spans = pysbd.Segmenter(language="en", clean=False, char_span=True).segment(text) if text.strip() else []
+    assert sentence_spans(text) == [(s.start, s.end) for s in pysbd_spans if s.sent.strip()]
+
+
 def _seconds(text: str) -> float:
     started = time.perf_counter()
     check_text(text, config=Config())
@@ -65,3 +77,21 @@ def test_check_text_time_grows_linearly():
     _seconds(small)  # models and tables loaded once, outside the timing
     ratio = min(_seconds(large) for _ in range(2)) / min(_seconds(small) for _ in range(2))
     assert ratio < 8, f"4x the text took {ratio:.1f}x the time"
+
+
+def test_roles_stop_at_the_limit_and_say_so(monkeypatch, caplog):
+    """A text far longer than any pitch: its first MAX_ROLE_SENTENCES sentences get roles, a warning
+    says where they stop, and the card still reads every rule over the whole text."""
+    import logging
+
+    from analyzer import analyze_text
+    from analyzer.text import roles
+
+    monkeypatch.setattr(roles, "MAX_ROLE_SENTENCES", 6)
+    text = " ".join(f"Sentence number {i} of a long playbook, pasted by mistake." for i in range(20))
+    text += " Call me at 555 010 0199."
+    with caplog.at_level(logging.WARNING, logger="analyzer"):
+        card = analyze_text(text)
+    assert len(card.sentences) == 6 and card.sentences[-1].char_end < len(text) // 2
+    assert any("21 sentences" in r.getMessage() and "first 6" in r.getMessage() for r in caplog.records)
+    assert "555 010 0199" in card.text and card.findings

@@ -10,6 +10,7 @@ from analyzer.rules import calls, delivery, framing, readability, recording, rol
 from analyzer.rules.phrases import check_phrases, is_phrase_rule
 from analyzer.rules.registry import AUDIO_CHECKS, GATE_CHECKS, TEXT_CHECKS, Check, Rule
 from analyzer.text.document import build_document
+from analyzer.threads import one_blas_thread
 from analyzer.types import Finding, Measures, Transcript, Word
 
 if TYPE_CHECKING:
@@ -22,6 +23,7 @@ def _config(config: Config | None) -> Config:
     return config if config is not None else Config()
 
 
+@one_blas_thread
 def check_text(
     text: str,
     *,

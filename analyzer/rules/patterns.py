@@ -159,24 +159,73 @@ def _match_at(
     return None
 
 
-def _positions(tokens: Sequence[Token]) -> dict[str, list[int]]:
-    """Where each distinct word occurs (so a pattern's first word is tested once per word)."""
-    index: dict[str, list[int]] = {}
+@dataclass(frozen=True)
+class _Index:
+    """Where each distinct word of a token sequence occurs, with the words grouped by first letter
+    and the number words apart, so that a pattern's first slot is tested only on the words it
+    could accept (an exact form, a number for "#", or a word sharing the first letter of one of
+    its prefixes or fuzzy forms: :meth:`Slot.accepts` accepts no other)."""
+
+    tokens: Sequence[Token]
+    positions: dict[str, list[int]]
+    by_letter: dict[str, tuple[str, ...]]
+    numbers: tuple[str, ...]
+
+    def starts(self, slot: Slot) -> list[int]:
+        """Positions of the words ``slot`` accepts, in order."""
+        exact, prefixes, fuzzy, anything = _split_forms(slot.forms)
+        if anything:
+            return list(range(len(self.tokens)))
+        words = {w for w in exact if w in self.positions}
+        if "#" in exact:
+            words.update(self.numbers)
+        for letter in {stem[0] for stem in prefixes} | fuzzy.keys():
+            words.update(self.by_letter.get(letter, ()))
+        return sorted(i for word in words if slot.accepts(word) for i in self.positions[word])
+
+
+# the index of the token tuple searched last: the rules search one document's tokens with many
+# patterns in turn, and building the index is a pass over every token
+_last_index: list[_Index] = []
+
+
+def _index(tokens: Sequence[Token]) -> _Index:
+    """The :class:`_Index` of ``tokens``: the last one again when ``tokens`` is the same tuple
+    (a tuple of frozen tokens cannot have changed since)."""
+    if _last_index and _last_index[0].tokens is tokens and isinstance(tokens, tuple):
+        return _last_index[0]
+    positions: dict[str, list[int]] = {}
     for i, token in enumerate(tokens):
-        index.setdefault(token.text, []).append(i)
+        positions.setdefault(token.text, []).append(i)
+    by_letter: dict[str, list[str]] = {}
+    for word in positions:
+        by_letter.setdefault(word[:1], []).append(word)
+    index = _Index(tokens, positions, {k: tuple(v) for k, v in by_letter.items()},
+                   tuple(w for w in positions if is_number_word(w)))
+    _last_index[:] = [index]
     return index
 
 
-def find(pattern: Pattern, tokens: Sequence[Token], gap: int = 1, index: dict[str, list[int]] | None = None) -> list[Hit]:
-    """Non-overlapping matches of one pattern, left to right (``index``: see _positions)."""
-    head = pattern.slots[0]
-    if head.optional:
-        starts: Iterable[int] = range(len(tokens))
-    else:
-        index = index if index is not None else _positions(tokens)
-        starts = sorted(i for word, where in index.items() if head.accepts(word) for i in where)
+def _starts(pattern: Pattern, tokens: Sequence[Token], gap: int) -> Iterable[int]:
+    """Where a match of ``pattern`` may start, in order: every match holds a word accepted by each
+    required slot that is not "_", and starts at most one word plus ``gap`` per slot before it (so
+    "_ _? calling from" is tried only near a "calling"). The anchor is the required slot whose words
+    are rarest in ``tokens`` ("introduce" rather than "i" in "i wanted to introduce myself")."""
+    required = [k for k, slot in enumerate(pattern.slots) if not slot.optional and not _split_forms(slot.forms)[3]]
+    if not required:
+        return range(len(tokens))
+    index = _index(tokens)
+    anchor, found = min(((k, index.starts(pattern.slots[k])) for k in required), key=lambda kf: len(kf[1]))
+    if anchor == 0:
+        return found
+    reach = (anchor + 1) * (gap + 1)
+    return sorted({i for a in found for i in range(max(0, a - reach), a + 1)})
+
+
+def find(pattern: Pattern, tokens: Sequence[Token], gap: int = 1) -> list[Hit]:
+    """Non-overlapping matches of one pattern, left to right."""
     hits: list[Hit] = []
-    for i in starts:
+    for i in _starts(pattern, tokens, gap):
         if hits and i < hits[-1].stop:
             continue
         stop = _match_at(pattern.slots, 0, tokens, i, gap, True, tokens[i].sentence)
@@ -193,10 +242,9 @@ def find_all(
     exceptions: Iterable[Pattern] = (),
 ) -> list[Hit]:
     """Matches of any pattern, overlaps merged into the first, minus those an exception covers."""
-    index = _positions(tokens)
-    excluded = [h for p in exceptions for h in find(p, tokens, gap, index)]
+    excluded = {i for p in exceptions for h in find(p, tokens, gap) for i in range(h.first, h.stop)}
     hits = sorted(
-        (h for p in patterns for h in find(p, tokens, gap, index) if not any(h.overlaps(x) for x in excluded)),
+        (h for p in patterns for h in find(p, tokens, gap) if excluded.isdisjoint(range(h.first, h.stop))),
         key=lambda h: (h.first, -h.stop),
     )
     merged: list[Hit] = []

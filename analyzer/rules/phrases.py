@@ -55,14 +55,10 @@ def validate(rule: Rule) -> None:
 def hits(doc: Document, rule: Rule) -> list[Hit]:
     """Where a phrase rule's phrases occur in a document (searched once per document and rule: the
     phrase rules and ``cliche.learned``, which skips the sentences they flag, both ask)."""
-    key = ("phrase-hits", rule.id)
+    lines, exceptions, gap = _lines(rule), tuple(rule.params.get("exceptions", ())), int(rule.params.get("gap", 1))
+    key = ("phrase-hits", lines, exceptions, gap)  # what is searched, whichever config says it
     if key not in doc.memo:
-        doc.memo[key] = find_all(
-            compile_patterns(_lines(rule)),
-            doc.tokens,
-            gap=int(rule.params.get("gap", 1)),
-            exceptions=compile_patterns(tuple(rule.params.get("exceptions", ()))),
-        )
+        doc.memo[key] = find_all(compile_patterns(lines), doc.tokens, gap=gap, exceptions=compile_patterns(exceptions))
     return list(doc.memo[key])
 
 

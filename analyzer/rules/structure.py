@@ -10,6 +10,7 @@ Callback-number and length rules apply to voicemails only, not to live openers.
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Mapping, Sequence
 
@@ -29,11 +30,15 @@ def _hits(doc: Document, lines: Sequence[str], exceptions: Sequence[str] = ()) -
 
 def _placeholder_hits(doc: Document, slots: list[re.Match[str]]) -> list[Hit]:
     """Template placeholders ("[Name]", "{rep_name}") as hits on the tokens inside them."""
+    starts = [t.start for t in doc.tokens]
     hits = []
     for slot in slots:
-        inside = [i for i, t in enumerate(doc.tokens) if slot.start() <= t.start and t.end <= slot.end()]
-        if inside:
-            hits.append(Hit(inside[0], inside[-1] + 1, "placeholder"))
+        # tokens are in text order, so those inside a slot are a run from the first that starts in it
+        first = stop = bisect.bisect_left(starts, slot.start())
+        while stop < len(starts) and doc.tokens[stop].end <= slot.end():
+            stop += 1
+        if stop > first:
+            hits.append(Hit(first, stop, "placeholder"))
     return hits
 
 

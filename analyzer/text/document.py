@@ -169,8 +169,12 @@ def build_document(
     words: Sequence[Word] | None = None,
     duration: float | None = None,
     kind: str = "voicemail",
+    split: bool = True,
 ) -> Document:
-    """Tokenise and split a script; ``words`` (with timings) must be what ``text`` joins."""
+    """Tokenise and split a script; ``words`` (with timings) must be what ``text`` joins.
+
+    ``split=False`` keeps the text as one sentence, for callers that read only the tokens (a
+    phone number in one sentence): splitting is most of the cost on a short text."""
     if not text or not text.strip():
         raise InputError("script is empty: nothing to check")
     if kind not in ("voicemail", "opener"):
@@ -178,7 +182,22 @@ def build_document(
     words = tuple(words or ())
     if words and text != " ".join(w.word for w in words):
         raise InputError("text must be ' '.join(w.word for w in words) when words are given")
-    sentences = _sentence_spans(text)
+    if not split:  # one sentence's words, asked for many times over a long text: not worth keeping
+        return _tokenise(text, [(0, len(text))], words, duration, kind)
+    return _document(text, words, duration, kind)
+
+
+@functools.lru_cache(maxsize=4)
+def _document(text: str, words: tuple[Word, ...], duration: float | None, kind: str) -> Document:
+    """The Document of a whole pitch, cached per process: the checks, the role cues and the scoring
+    model each ask for it, and one Document keeps what the checks found (``memo``) for the others."""
+    return _tokenise(text, _sentence_spans(text), words, duration, kind)
+
+
+def _tokenise(
+    text: str, sentences: list[tuple[int, int]], words: tuple[Word, ...], duration: float | None, kind: str
+) -> Document:
+    """The Document of ``text`` cut into ``sentences``: its normalised tokens, each with its sentence."""
     tokens: list[Token] = []
     spoken, sentence = 0, 0
     for match in _WORD.finditer(text):

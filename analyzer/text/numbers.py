@@ -124,7 +124,7 @@ def first_phone(text: str) -> str | None:
     one ("<your number>", "xxx-xxxx"); None when there is neither."""
     if found := number_placeholders(text):
         return found[0].group()
-    doc = build_document(text)
+    doc = build_document(text, split=False)
     for run in number_runs(doc):
         if run.is_phone:
             return doc.quote(doc.tokens[run.first].start, doc.tokens[run.stop - 1].end)

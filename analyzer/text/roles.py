@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import functools
 import json
+import logging
 import re
 from collections.abc import Sequence
 from importlib import resources
@@ -27,7 +28,14 @@ from analyzer.text.role_cues import cue_features
 from analyzer.text.split import split_pitch
 from analyzer.types import Sentence, Word
 
+logger = logging.getLogger(__name__)
+
 ROLES = ("intro", "reason", "value", "ask", "number", "cliche", "other")
+# sentences of one text whose roles are read: a voicemail has about 15, a ten-minute monologue about
+# 150; past this (some 30 minutes of speech) the text is not one pitch, and encoding every sentence
+# of a 1 MB script (13,000 sentences, ~3 ms each) would take most of a minute. The rules still read
+# the whole text; a warning says where the roles stop.
+MAX_ROLE_SENTENCES = 500
 # words that open a question to the listener, with or without a question mark
 _QUESTION_OPENERS = frozenset(
     "would could can do does did are is was have has how what when who why worth mind any open".split()
@@ -44,14 +52,29 @@ KNN_SHARPNESS = 10.0
 KNN_WEIGHT = 0.3
 
 
+@functools.lru_cache(maxsize=1)
+def _most_digits() -> dict[str, int]:
+    """The most digits each number word can add when read aloud (analyzer.text.numbers.read_digits):
+    "thirteen" and "twenty" 2, "hundred" 3, "oh" 1, "double" 1 (the digit after it repeats)."""
+    from analyzer.text.document import lexicon
+
+    tables = lexicon()["numbers"]
+    most = {w: len(str(v)) for part in ("units", "teens") for w, v in tables[part].items()}
+    most |= {w: 2 for w in tables["tens"]} | {w: 1 + n for w, n in tables["zeros"].items()}
+    most |= {w: 1 for w in tables["zero_letters"]} | {w: n - 1 for w, n in tables["multipliers"].items()}
+    return most
+
+
 def _has_phone(text: str) -> bool:
     """A phone number (7+ digits, written or spoken) or a placeholder for one."""
-    from analyzer.text.numbers import PHONE_DIGITS, first_phone, is_number_word
+    from analyzer.text.numbers import PHONE_DIGITS, first_phone
 
     if number_placeholders(text):
         return True
-    # a cheap count first: most sentences have too few number words to hold a phone number
-    digits = sum(len(t) if t.isdigit() else is_number_word(t) for t in _TOKEN.findall(text.lower()))
+    # a cheap count first: most sentences have too few number words to hold a phone number; it
+    # counts the most digits a word can add, so it never turns away a number that first_phone reads
+    most = _most_digits()
+    digits = sum(len(t) if t.isdigit() else most.get(t, 0) for t in _TOKEN.findall(text.lower()))
     return digits >= PHONE_DIGITS and first_phone(text) is not None
 
 
@@ -147,10 +170,16 @@ def _sentence_roles(text: str, words: tuple[Word, ...]) -> tuple[Sentence, ...]:
     spans = split_pitch(text, words=words or None)
     if not spans:
         return []
+    read = text  # the text the role features are taken from: up to the last sentence given a role
+    if len(spans) > MAX_ROLE_SENTENCES:
+        logger.warning("a text of %d sentences: roles are given to its first %d (a pitch has a few dozen); "
+                       "the rules read all of it", len(spans), MAX_ROLE_SENTENCES)
+        spans = spans[:MAX_ROLE_SENTENCES]
+        read = text[: spans[-1].char_end]
     texts = [text[s.char_start : s.char_end] for s in spans]
     params = model()
     embeddings = encode(texts)
-    X = design(embeddings, text, [(s.char_start, s.char_end) for s in spans])
+    X = design(embeddings, read, [(s.char_start, s.char_end) for s in spans])
     similarities = embeddings @ params["examples"].T
     role_p = blend(predict(X, params["role"]), knn_vote(similarities, params["example_roles"], params["role"]["classes"]))
     kind_p = predict(X, params["kind"])
