@@ -86,3 +86,12 @@ def test_text_only_cards_omit_audio_dimensions():
                         "firms like yours. Could we talk Thursday? My number is 555 1212, again 555 1212.")
     assert set(card.dimensions) == {"cliches", "value", "structure"}
     assert card.duration is None and card.delivery is None
+
+
+def test_a_pasted_playbook_is_not_scored_on_its_length(samples_dir):
+    """Length counts only up to the development set's range: the strong script pasted twenty times
+    over (2,000+ words, every cliché and ask of it twenty times) scores below the script once."""
+    strong = (samples_dir / "strong.txt").read_text(encoding="utf-8")
+    once, pasted = analyze_text(strong), analyze_text("\n".join([strong] * 20))
+    assert once.grade == "A"
+    assert pasted.overall < once.overall

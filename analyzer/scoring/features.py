@@ -75,6 +75,10 @@ ROLE_FEATURES = ("cliche_sentences", "value_early", "reason_given", "intro_early
 # the ratio at which framing.self-centred stops firing (its threshold): what a fix brings the ratio to
 _BALANCED_RATIO = 1.0
 _RATIO_CAP = 3.0
+# length is counted up to this many words: the longest development pitch has 175, so the fitted
+# weight (a little length helped there) says nothing of longer texts; uncapped, a pasted 100 KB
+# playbook scored 100 on its length alone. Past a pitch's length structure.too-long speaks.
+_WORDS_CAP = 200
 _QUESTION_STARTS = frozenset("are can could would will do does did is should shall may how what when worth "
                              "open any".split())
 
@@ -143,7 +147,7 @@ def pitch_features(text: str, findings: Sequence[Finding], *, kind: str, words: 
             values[feature.name] = float(n if feature.kind == "count" else n > 0)
     values.update(_role_features(sentences))
     values["self_centred"] = _self_ratio(text, kind)
-    values["words"] = len(text.split()) / 100.0
+    values["words"] = min(len(text.split()), _WORDS_CAP) / 100.0
     values["opener"] = float(kind == "opener")
     return {name: values[name] for name in NAMES}
 
