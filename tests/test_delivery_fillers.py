@@ -60,6 +60,15 @@ def test_a_filler_inside_a_stretched_word_counts_once_a_transcribed_one_is_confi
     assert found[0].start == pytest.approx(0.6, abs=0.06)
 
 
+def test_a_written_filler_needs_sound_under_it():
+    # speech for 0.8 s, then a second of silence: Whisper, prompted with fillers, can write some there
+    y = np.concatenate([syllables(0.8, seed=1), silence(1.0)])
+    p = pr.analyze(y, sr=SR)
+    words = [Word("so", 0.0, 0.5, 0.9), Word("um", 0.6, 0.6, 0.7),  # heard but timed 0 s long: kept
+             Word("uh", 1.3, 1.5, 0.1), Word("uh", 1.7, 1.7, 0.1)]  # over the silence: dropped
+    assert [(f.word, f.start) for f in find_fillers(p, words)] == [("um", 0.6)]
+
+
 @needs_speech
 @pytest.mark.parametrize("name, between", [
     ("mfa_um.flac", (2.6, 5.3)),     # "montreal forced | um | aligner": after "forced" (ends ~2.7 s)
@@ -91,6 +100,20 @@ def test_mfa_um_end_to_end_with_the_transcript():
     found = find_fillers(p, transcribe(audio).words)
     assert len(found) == 1 and found[0].source in ("audio", "both")
     assert 3.5 <= found[0].start <= 5.0
+
+
+@needs_speech
+def test_the_disfluent_prompt_makes_whisper_write_the_fillers():
+    """mfa_uhum: "montreal forced | uh um uh hm hm um | forced aligner", six fillers in one gap."""
+    from analyzer.audio.transcribe import DISFLUENT_PROMPT, DecodeOptions, transcribe
+
+    written = [w for w in transcribe(MFA / "mfa_uhum.flac").words if is_filler_word(w.word)]
+    prompted = transcribe(MFA / "mfa_uhum.flac", options=DecodeOptions(prompt=DISFLUENT_PROMPT))
+    fillers = [w for w in prompted.words if is_filler_word(w.word)]
+    assert len(fillers) >= 4 > len(written)
+    assert all(1.7 <= w.start <= 6.8 for w in fillers)  # in the gap, none copied from the prompt elsewhere
+    assert [w.word.strip(",.").lower() for w in prompted.words if not is_filler_word(w.word)][:2] == \
+        ["montreal", "forced"]
 
 
 def test_rambling_sample_fillers_found_at_their_times():

@@ -118,6 +118,25 @@ def test_blockwise_transcription_keeps_every_word_in_place(jfk, monkeypatch):
     assert blocks.language == "en" and blocks.language_probability > 0.5
 
 
+def test_batch_windows_keep_the_pauses(jfk):
+    """Batched decoding's windows: at most 30 s each, in order, covering the speech with the pauses
+    between its stretches inside them (faster-whisper's own batching cut the pauses out)."""
+    from analyzer.audio.transcribe import WINDOW_S, speech_windows
+
+    audio = _jfk_repeated(jfk, 4, gap_s=1.0)
+    windows = speech_windows(audio.samples)
+    assert all(0 < w["end"] - w["start"] <= WINDOW_S for w in windows)
+    assert all(a["end"] <= b["start"] for a, b in zip(windows, windows[1:]))
+    assert len(windows) < len(_speech_stretches(audio.samples))  # stretches were joined, gaps and all
+    assert windows[0]["start"] < 1.0 and windows[-1]["end"] > audio.duration - 2.5
+
+
+def _speech_stretches(samples):
+    from faster_whisper.vad import VadOptions, get_speech_timestamps
+
+    return get_speech_timestamps(samples, VadOptions(min_silence_duration_ms=160))
+
+
 def test_batched_decoding_gives_the_same_words(jfk):
     """The GPU path (faster-whisper's BatchedInferencePipeline), run on CPU."""
     audio = _jfk_repeated(jfk, 4, gap_s=1.0)

@@ -30,6 +30,10 @@ from analyzer.audio.engines import DEFAULT_ENGINE, ENGINES
 from analyzer.audio.models import DEFAULT_MODEL, ResolvedModel, cache_dir, resolve_model
 
 CACHE_VERSION = 3  # bump when the cached JSON or the decoding changes meaning
+# batched decoding's windows (speech_windows) changed what it returns; only its cache keys carry this
+BATCHED_VERSION = 2
+# the longest stretch Whisper reads at once (s)
+WINDOW_S = 30.0
 # Recordings longer than this (s) are transcribed in blocks: both engines compute the log-mel
 # spectrogram of everything they are given at once (about 1.4 GB for an hour of audio)
 BLOCK_S = 600.0
@@ -40,6 +44,12 @@ CUT_SMOOTH_S = 0.5
 # windows decoded together on a GPU: batching is what makes a GPU pay off for Whisper
 GPU_BATCH_SIZE = 16
 HASH_BLOCK = 1 << 20  # samples hashed at a time for the cache key (4 MB of float32)
+# a prompt that makes Whisper write the "um"s and "uh"s it otherwise leaves out (fillers only: "you
+# know", "like" or "I mean" here would be copied into transcripts, where the cliché rules count them).
+# Not the default: on the annotated clips of ../shared/speech the transcript's fillers reach precision
+# 1.00, recall 0.79 with it (the issue asks 0.8), and the "sounds read" model would need a filler-rate
+# signal and a refit (README, "Delivery on real speech")
+DISFLUENT_PROMPT = "Uh, um, so, uh, hmm, um, well, uh, um."
 
 logger = logging.getLogger(__name__)
 
@@ -65,12 +75,17 @@ class DecodeOptions:
     hallucination_silence_threshold: float = 2.0
     # a segment whose no-speech probability exceeds this is dropped
     no_speech_threshold: float = 0.6
-    # faster-whisper only: decode this many 30 s windows of speech together (its
+    # faster-whisper only: decode this many 30 s windows of speech (speech_windows) together (its
     # BatchedInferencePipeline); None = GPU_BATCH_SIZE on a CUDA GPU, one at a time on CPU. On CPU
-    # batching does not win (bench/bench_batched.py, base int8, 2 cores, a 5.2-minute real recording:
-    # 1.08x at batch 16 and 0.82x at batch 8, within the noise of a shared machine, WER 0.267 against
-    # 0.199 window by window), so short voicemails and long recordings alike stay sequential there
+    # batching does not win time (bench/bench_batched.py, base int8, 2 cores, a 5.2-minute real
+    # recording: 1.08x at batch 16 and 0.82x at batch 8, within the noise of a shared machine; CPU
+    # time 17.8 s against 18.6 s window by window), so voicemails and long recordings stay sequential there
     batch_size: int | None = None
+    # text Whisper reads as if it came before each 30 s window: it copies the text's style, so a
+    # disfluent one makes it write the "um"s and "uh"s it otherwise drops. Given to every window
+    # (Whisper's ``initial_prompt`` conditions only the first when condition_on_previous_text is off);
+    # None: no prompt. See DISFLUENT_PROMPT
+    prompt: str | None = None
 
 
 @dataclass(frozen=True)
@@ -98,6 +113,24 @@ def _cuda_available(engine: str) -> bool:
     import torch
 
     return torch.cuda.is_available()
+
+
+def speech_windows(samples: np.ndarray, sample_rate: int = SAMPLE_RATE) -> list[dict]:
+    """Windows of up to ``WINDOW_S`` for batched decoding, in seconds: each runs from the start of a stretch
+    of speech (Silero VAD, as faster-whisper's batched pipeline finds it) to the end of the last one that
+    still fits, pauses included. faster-whisper's own batching glues the stretches together without the
+    pauses between them; on bench_batched.py's 5-minute real recording (base, batch 8) a whole window then
+    came back empty twice, WER 0.267 against 0.199 window by window; with these windows 0.145."""
+    from faster_whisper.vad import VadOptions, get_speech_timestamps
+
+    spans = get_speech_timestamps(samples, VadOptions(max_speech_duration_s=WINDOW_S, min_silence_duration_ms=160))
+    windows: list[dict] = []
+    for span in spans:
+        if windows and span["end"] - windows[-1]["start"] <= WINDOW_S * sample_rate:
+            windows[-1]["end"] = span["end"]
+        else:
+            windows.append({"start": span["start"], "end": span["end"]})
+    return [{"start": w["start"] / sample_rate, "end": w["end"] / sample_rate} for w in windows]
 
 
 def _speech_spans(samples: np.ndarray) -> list[dict]:
@@ -139,11 +172,14 @@ class FasterWhisperEngine:
                         temperature=list(options.temperature),
                         compression_ratio_threshold=options.compression_ratio_threshold,
                         condition_on_previous_text=options.condition_on_previous_text,
-                        no_speech_threshold=options.no_speech_threshold, word_timestamps=True, vad_filter=True)
+                        no_speech_threshold=options.no_speech_threshold, word_timestamps=True, vad_filter=True,
+                        # its hotwords go before every window as the previous text (<|startofprev|>),
+                        # the tokens initial_prompt gives the first window
+                        hotwords=options.prompt)
         if options.batch_size and options.batch_size > 1:
-            # speech found by the VAD is cut into windows of up to 30 s that are decoded together
+            # windows of up to 30 s of speech and its pauses, decoded together
             raw_segments, info = BatchedInferencePipeline(self.model).transcribe(
-                samples, batch_size=options.batch_size, **settings)
+                samples, batch_size=options.batch_size, clip_timestamps=speech_windows(samples) or None, **settings)
         else:
             raw_segments, info = self.model.transcribe(
                 samples, hallucination_silence_threshold=options.hallucination_silence_threshold, **settings)
@@ -199,6 +235,8 @@ class OpenAIWhisperEngine:
             beam_size=options.beam_size if options.beam_size > 1 else None,
             condition_on_previous_text=options.condition_on_previous_text,
             no_speech_threshold=options.no_speech_threshold,
+            initial_prompt=options.prompt,
+            carry_initial_prompt=True,
             # neither its silence skipping nor clip_timestamps: on samples/classic_bad.wav (34 s) each
             # ran for minutes without finishing (17 s without them); the VAD check above keeps
             # silence-only audio out, and no_speech_threshold drops silent segments
@@ -235,7 +273,12 @@ def _cache_path(samples: np.ndarray, engine: str, model: str, options: DecodeOpt
     key = hashlib.sha256()
     for start in range(0, len(samples), HASH_BLOCK):
         key.update(np.ascontiguousarray(samples[start : start + HASH_BLOCK]).data)
-    key.update(json.dumps([CACHE_VERSION, engine, model, asdict(options)], sort_keys=True).encode())
+    settings = asdict(options)
+    if settings["prompt"] is None:  # unprompted decoding keeps the key it had before the option
+        del settings["prompt"]
+    if options.batch_size and options.batch_size > 1:
+        settings["batched_version"] = BATCHED_VERSION
+    key.update(json.dumps([CACHE_VERSION, engine, model, settings], sort_keys=True).encode())
     return cache_dir() / "transcripts" / f"{key.hexdigest()}.json"
 
 

@@ -38,6 +38,10 @@ BRIDGE_S = 0.04  # s: gaps in voicing/steadiness this short do not break a stret
 # creaky "uh" breaks into pieces); shorter than any silent pause. On the annotated MFA clips
 # (analyzer.delivery.filler_eval) joining them cut false alarms from 12 to 9, hits unchanged
 MERGE_GAP_S = 0.2
+# a written filler counts with at least this much sound (s) within WRITTEN_MARGIN_S of it: word
+# timings are good to a few tens of ms, a spoken filler lasts 0.3-0.45 s (O'Shaughnessy 1992)
+MIN_WRITTEN_SOUND_S = 0.05
+WRITTEN_MARGIN_S = 0.05
 WORD_BASE_S = 0.10  # s: expected word duration = base + per syllable (a slow 4 syll/s)
 WORD_PER_SYLLABLE_S = 0.25
 
@@ -110,6 +114,17 @@ def _slot(t: float, centres: list[float]) -> int:
     return int(np.searchsorted(np.asarray(centres), t, side="right"))
 
 
+def _written_fillers(words: list[Word], silences: np.ndarray, duration_s: float) -> list[Filler]:
+    """The transcript's filler words that have sound under them. Prompted with fillers, Whisper can
+    write some over silence: a loop of "uh"s after the last word (seven, 0 s long, at the end of
+    mfa/multilingual_ipa_us_4) or the prompt's own "uh, um, so" after the speech has ended
+    (mfa/cold_corpus). A filler it hears but cannot time comes out 0 s long, hence the margin."""
+    return [Filler(w.start, w.end, normalise_word(w.word), "transcript") for w in words
+            if is_filler_word(w.word)
+            and sounding_time(max(0.0, w.start - WRITTEN_MARGIN_S), min(duration_s, w.end + WRITTEN_MARGIN_S),
+                              silences) >= MIN_WRITTEN_SOUND_S]
+
+
 def find_fillers(prosody: Prosody, words: list[Word]) -> list[Filler]:
     """Filled pauses from the transcript's filler words and from the audio, merged, in time order.
 
@@ -121,7 +136,7 @@ def find_fillers(prosody: Prosody, words: list[Word]) -> list[Filler]:
     it dropped (or wrote as "a").
     """
     silences = prosody.silences_s
-    found = [Filler(w.start, w.end, normalise_word(w.word), "transcript") for w in words if is_filler_word(w.word)]
+    found = _written_fillers(words, silences, len(prosody.times_s) * HOP_S)
     content = [w for w in words if not is_filler_word(w.word)]
     centres = [sounding_centre(w.start, w.end, silences) for w in content]
     filler_slots = [_slot(sounding_centre(f.start, f.end, silences), centres) for f in found]

@@ -33,6 +33,9 @@ FUZZY_MIN_LETTERS = 6
 # words remembered per slot before the memory is cleared (bounds memory in batch runs)
 _SEEN_LIMIT = 20_000
 _FORM = re.compile(r"[a-z0-9]+\*?|_|#")
+# a pattern's first required word found more often than this sends the search to its rarest one
+# (finding each slot's words costs more than trying a few starts, as on a short pitch)
+_FEW_STARTS = 32
 
 
 @dataclass(frozen=True)
@@ -209,13 +212,15 @@ def _index(tokens: Sequence[Token]) -> _Index:
 def _starts(pattern: Pattern, tokens: Sequence[Token], gap: int) -> Iterable[int]:
     """Where a match of ``pattern`` may start, in order: every match holds a word accepted by each
     required slot that is not "_", and starts at most one word plus ``gap`` per slot before it (so
-    "_ _? calling from" is tried only near a "calling"). The anchor is the required slot whose words
-    are rarest in ``tokens`` ("introduce" rather than "i" in "i wanted to introduce myself")."""
+    "_ _? calling from" is tried only near a "calling"). The anchor is the first such slot, or where
+    its words are common the rarest one ("introduce" rather than "i" in "i wanted to introduce myself")."""
     required = [k for k, slot in enumerate(pattern.slots) if not slot.optional and not _split_forms(slot.forms)[3]]
     if not required:
         return range(len(tokens))
     index = _index(tokens)
-    anchor, found = min(((k, index.starts(pattern.slots[k])) for k in required), key=lambda kf: len(kf[1]))
+    anchor, found = required[0], index.starts(pattern.slots[required[0]])
+    if len(found) > _FEW_STARTS:  # a common first word on a long text: look for a rarer one
+        anchor, found = min(((k, index.starts(pattern.slots[k])) for k in required), key=lambda kf: len(kf[1]))
     if anchor == 0:
         return found
     reach = (anchor + 1) * (gap + 1)
