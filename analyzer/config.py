@@ -21,6 +21,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 import math
+import stat
 import tomllib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -168,10 +169,11 @@ def load_config(start: Path | None = None) -> Config:
     for directory in (folder, *folder.parents):
         for path in (directory / "analyzer.toml", directory / "pyproject.toml"):
             try:
-                stat = path.stat()
+                info = path.stat()
             except OSError:
                 continue
-            if path.is_file() and (config := _settings_in(path, stat.st_mtime_ns, stat.st_size)) is not None:
+            config = _settings_in(path, info.st_mtime_ns, info.st_size) if stat.S_ISREG(info.st_mode) else None
+            if config is not None:
                 return config
     return Config()
 

@@ -48,7 +48,6 @@ def build_card(*, file: str, duration: float | None, text: str, findings: list[F
                      text=text, kind=kind, kind_evidence=kind_evidence, sentences=tuple(sentences), **extra)
 
 
-@one_blas_thread
 def analyze_text(text: str, *, config: Config | None = None, file: str = "<script>", kind: str = "auto") -> Scorecard:
     """Score a script (the rep's draft) on the text-only dimensions, as a ``kind`` of pitch
     ("voicemail", "opener", or "auto": detected from the words, with the evidence on the card)."""

@@ -220,7 +220,8 @@ def _starts(pattern: Pattern, tokens: Sequence[Token], gap: int) -> Iterable[int
     index = _index(tokens)
     anchor, found = required[0], index.starts(pattern.slots[required[0]])
     if len(found) > _FEW_STARTS:  # a common first word on a long text: look for a rarer one
-        anchor, found = min(((k, index.starts(pattern.slots[k])) for k in required), key=lambda kf: len(kf[1]))
+        others = ((k, index.starts(pattern.slots[k])) for k in required[1:])
+        anchor, found = min([(anchor, found), *others], key=lambda kf: len(kf[1]))
     if anchor == 0:
         return found
     reach = (anchor + 1) * (gap + 1)
