@@ -211,13 +211,15 @@ def list_rules_command(fmt: str) -> None:
 def delivery(audio: str, script: str | None, engine: str, model: str | None, fmt: str) -> None:
     """How it was said: pace, pitch, pauses (with their kind), fillers, scripted-delivery score."""
     from analyzer.audio.load import load_audio
+    from analyzer.delivery.fillers import heard_fillers
     from analyzer.delivery.measure import measure_delivery
     from analyzer.pipeline import read_script
     from analyzer.audio.transcribe import transcribe as run
 
     loaded = load_audio(audio)
     measured = measure_delivery(loaded, run(loaded, engine=engine, model=model),
-                                script=read_script(Path(script)) if script else None)
+                                script=read_script(Path(script)) if script else None,
+                                heard=heard_fillers(loaded, engine=engine, model=model))
     if fmt == "json":
         click.echo(json.dumps(measured.to_dict(), indent=2, ensure_ascii=False))
     else:

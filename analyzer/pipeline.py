@@ -15,6 +15,9 @@ from analyzer.text.kind import resolve_kind
 from analyzer.threads import one_blas_thread
 from analyzer.types import Finding, Measures, Scorecard, Transcript
 
+# switching this rule off also skips the second decoding that listens for fillers
+FILLER_RULE = "delivery.fillers"
+
 
 def read_script(script: str | Path | None) -> str | None:
     """The script's text: a Path (or a one-line string naming an existing file) is read from disk."""
@@ -86,7 +89,16 @@ def analyze(
         return _unscored_card(audio, transcript, gate)
     kind, evidence = resolve_kind(kind, transcript.text, words=transcript.words)
     return _score_speech(audio, transcript, transcript.words, script=read_script(script), config=config,
-                         kind=kind, kind_evidence=evidence, channels=audio.channels)
+                         kind=kind, kind_evidence=evidence, channels=audio.channels,
+                         heard=_heard(audio, config, engine=engine, model=model))
+
+
+def _heard(audio: Audio, config: Config, *, engine: str, model: str | None):
+    """The fillers a second decoding hears (analyzer.delivery.fillers), unless the filler rule is
+    switched off: that decoding costs about as much as the first."""
+    from analyzer.delivery.fillers import heard_fillers
+
+    return None if FILLER_RULE in config.disabled else heard_fillers(audio, engine=engine, model=model)
 
 
 def _unscored_card(audio: Audio, transcript: Transcript, findings: list[Finding]) -> Scorecard:
@@ -96,13 +108,13 @@ def _unscored_card(audio: Audio, transcript: Transcript, findings: list[Finding]
 
 
 def _score_speech(audio: Audio, transcript: Transcript, words, *, script: str | None, config: Config, kind: str,
-                  kind_evidence: str,
-                  channels, conversation=None, extra_dimensions: tuple[str, ...] = ()) -> Scorecard:
+                  kind_evidence: str, channels, heard, conversation=None,
+                  extra_dimensions: tuple[str, ...] = ()) -> Scorecard:
     """Text rules on ``words`` plus every audio rule on the measurements of ``audio`` (the rep's
     channel for a call; ``channels`` are the whole recording's, for the recording checks)."""
     from analyzer.delivery.measure import measure_delivery
 
-    delivery = measure_delivery(audio, transcript, script=script)
+    delivery = measure_delivery(audio, transcript, script=script, heard=heard)
     text = " ".join(w.word for w in words)
     measures = Measures(transcript, channels=channels, delivery=delivery, conversation=conversation)
     findings = (check_text(text, words=words, duration=audio.duration, config=config, kind=kind)
@@ -129,5 +141,6 @@ def _analyze_call(audio: Audio, *, config: Config, engine: str, model: str | Non
     conversation = measure_conversation(split, rep, prospect)
     card = _score_speech(split.rep, rep, opener_words(conversation), script=None, config=config, kind="opener",
                          kind_evidence="opener: the rep's first turn of a two-party call",
-                         channels=audio.channels, conversation=conversation, extra_dimensions=("conversation",))
+                         channels=audio.channels, heard=_heard(split.rep, config, engine=engine, model=model),
+                         conversation=conversation, extra_dimensions=("conversation",))
     return dataclasses.replace(card, file=audio.path)

@@ -12,12 +12,13 @@ from analyzer.delivery.filler_eval import (
 from analyzer.delivery.fillers import Filler
 from analyzer.delivery.signal import merge_close
 
-# what the detector (default transcript + audio) reaches now, measured with
-# `python -m analyzer.delivery.filler_eval ../shared/speech`: precision 0.50, recall 0.32 on 28
-# annotated fillers in 23 clips. The target is 0.8 for both; these floors stop regressions.
-MIN_PRECISION = 0.45
-MIN_RECALL = 0.30
-MAX_READ_FALSE_PER_MIN = 0.5  # measured 0.27 (1 in 3.8 minutes of read speech)
+# the target for the shipped detector (the transcript's fillers and those of the second
+# decoding that listens for them), measured with `python -m analyzer.delivery.filler_eval
+# ../shared/speech`: precision 1.00, recall 0.82 (23 hits, 0 false alarms, 5 misses of 28 annotated
+# fillers in 23 clips); from the transcript and the audio alone (--one-pass) 0.50 / 0.32
+MIN_PRECISION = 0.8
+MIN_RECALL = 0.8
+MAX_READ_FALSE_PER_MIN = 1.5  # measured 1.06 (4 in 3.8 minutes of read speech; 0.27 in one pass)
 
 
 def _f(start: float, end: float) -> Filler:
@@ -76,7 +77,10 @@ def test_filler_detection_on_annotated_real_recordings(speech_dir):
     assert total.precision >= MIN_PRECISION, per_clip
     assert total.recall >= MIN_RECALL, per_clip
     # the clips written out with their fillers find most of them
-    assert per_clip["mfa/mfa_uhum.flac"].hits >= 4 and per_clip["mfa/mfa_um.flac"].hits == 1
+    assert per_clip["mfa/mfa_uhum.flac"].hits >= 5 and per_clip["mfa/mfa_um.flac"].hits == 1
+    # in one pass the audio detector fills in for the second decoding, with its false alarms
+    one_pass = summary(evaluate_annotated(speech_dir, listen=False))
+    assert one_pass.recall < total.recall and one_pass.false_alarms > total.false_alarms
 
 
 @pytest.mark.slow

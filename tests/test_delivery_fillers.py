@@ -9,7 +9,7 @@ import pytest
 
 from analyzer.delivery import prosody as pr
 from analyzer.types import Word
-from analyzer.delivery.fillers import find_fillers, is_filler_word, steady_voiced_spans
+from analyzer.delivery.fillers import find_fillers, heard_fillers, is_filler_word, steady_voiced_spans
 from tests.conftest import SAMPLES, SPEECH
 from tests.delivery_audio import SR, glide, silence, syllables, tone
 
@@ -103,17 +103,36 @@ def test_mfa_um_end_to_end_with_the_transcript():
 
 
 @needs_speech
-def test_the_disfluent_prompt_makes_whisper_write_the_fillers():
+def test_the_second_decoding_hears_the_fillers_the_first_drops():
     """mfa_uhum: "montreal forced | uh um uh hm hm um | forced aligner", six fillers in one gap."""
-    from analyzer.audio.transcribe import DISFLUENT_PROMPT, DecodeOptions, transcribe
+    from analyzer.audio.transcribe import transcribe
 
-    written = [w for w in transcribe(MFA / "mfa_uhum.flac").words if is_filler_word(w.word)]
-    prompted = transcribe(MFA / "mfa_uhum.flac", options=DecodeOptions(prompt=DISFLUENT_PROMPT))
-    fillers = [w for w in prompted.words if is_filler_word(w.word)]
-    assert len(fillers) >= 4 > len(written)
-    assert all(1.7 <= w.start <= 6.8 for w in fillers)  # in the gap, none copied from the prompt elsewhere
-    assert [w.word.strip(",.").lower() for w in prompted.words if not is_filler_word(w.word)][:2] == \
-        ["montreal", "forced"]
+    p, audio = _prosody(MFA / "mfa_uhum.flac")
+    words = transcribe(audio).words
+    heard = heard_fillers(audio)
+    assert len(heard) >= 4 > len([w for w in words if is_filler_word(w.word)])
+    assert all(1.7 <= w.start <= 6.8 for w in heard)  # in the gap, none copied from the prompt elsewhere
+    found = find_fillers(p, list(words), heard)
+    assert len(found) >= 5 and all(f.source != "audio" for f in found)
+    # a filler both decodings wrote counts once: heard again, nothing is added
+    both_wrote = sorted([*words, *heard], key=lambda w: w.start)
+    assert find_fillers(p, both_wrote, heard) == find_fillers(p, both_wrote, ())
+
+
+@needs_speech
+def test_switching_the_filler_rule_off_skips_the_second_decoding():
+    from analyzer.audio.transcribe import transcribe
+    from analyzer.config import Config
+    from analyzer.delivery.measure import measure_delivery
+    from analyzer.pipeline import analyze
+
+    _, audio = _prosody(MFA / "mfa_uhum.flac")
+    transcript = transcribe(audio)
+    listened = analyze(audio).delivery.fillers
+    one_pass = analyze(audio, config=Config(disabled={"delivery.fillers"})).delivery.fillers
+    assert listened == measure_delivery(audio, transcript, heard=heard_fillers(audio)).fillers
+    assert one_pass == measure_delivery(audio, transcript).fillers
+    assert len(listened) > len([f for f in one_pass if f.source != "audio"])
 
 
 def test_rambling_sample_fillers_found_at_their_times():

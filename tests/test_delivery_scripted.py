@@ -13,17 +13,18 @@ from analyzer.delivery.scripted import (
 
 def test_read_like_and_spontaneous_like_signals():
     read = scripted_signals(scripted_values(pause_durations=[0.6, 0.55, 0.62], speech_s=20.0,
-                                            slopes=[-2.0, -1.5, -2.2], resets=[3.5, 4.0], run_rates=[4.1, 4.0, 4.2]))
+                                            slopes=[-2.0, -1.5, -2.2], resets=[3.5, 4.0], run_rates=[4.1, 4.0, 4.2],
+                                            fillers_per_min=0.0))
     spontaneous = scripted_signals(scripted_values(pause_durations=[0.3, 2.6, 0.4], speech_s=20.0,
                                                    slopes=[0.5, -0.2, 0.8], resets=[-0.5, 0.3],
-                                                   run_rates=[3.0, 5.5, 2.5]))
+                                                   run_rates=[3.0, 5.5, 2.5], fillers_per_min=9.0))
     assert {s.name for s in read} == set(read_model().names)
     assert verdict(scripted_score(read)) == "read" and verdict(scripted_score(spontaneous)) == "spontaneous"
 
 
 def test_too_little_to_judge():
     few = scripted_signals(scripted_values(pause_durations=[0.5], speech_s=3.0, slopes=[], resets=[],
-                                           run_rates=[4.0]))
+                                           run_rates=[4.0], fillers_per_min=None))
     assert len(few) < MIN_SIGNALS and scripted_score(few) is None and verdict(None) == NO_VERDICT
 
 

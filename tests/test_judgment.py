@@ -95,7 +95,10 @@ def test_fixing_the_top_finding_raises_the_score(sample_cards):
 
 
 def _pitch(pitches, verdict: str):
-    """The first clean voicemail of the development set with this verdict."""
+    """A clean voicemail of the development set with this verdict: the set's own example of a
+    good one (a trigger, a peer result with a number, one ask, the number twice), the first bad one."""
+    if verdict == "good":
+        return next(p for p in pitches if p.id == "trigger-event-01")
     return next(p for p in pitches if p.verdict == verdict and p.variant == "clean" and p.kind == "voicemail")
 
 

@@ -100,7 +100,7 @@ def test_unpunctuated_text_is_cut_near_its_sentence_ends(pitches):
     from analyzer.text.evaluate_roles import split_report
 
     report = split_report(pitches)
-    # grouped CV on the asr variants; measured 0.74 precision, 0.59 recall (358 pitches)
+    # grouped CV on the asr variants; measured 0.79 precision, 0.69 recall (156 asr pitches of 931)
     assert report["pitches"] >= 60
     assert report["precision"] >= 0.65 and report["recall"] >= 0.5
 
@@ -132,16 +132,14 @@ def test_stored_classifier_was_fitted_on_this_development_set():
 def test_role_floors_under_grouped_cross_validation():
     """Per-role precision and recall, grouped 5-fold CV by style family (stored by make fit from
     the run of evaluate_roles.role_report on the set whose hash the previous test checks). The
-    target is 0.85 everywhere; measured on 1,712 sentences (precision/recall): intro 0.99/0.98,
-    ask 0.92/0.93, number 0.99/1.00, value 0.80/0.87, reason 0.75/0.76, cliche 0.74/0.65,
-    other 0.67/0.62; asr: intro 1.00/0.99, ask 0.92/0.92, number 1.00/1.00, value 0.82/0.94.
-    The floors hold what is reached."""
+    target is 0.85 everywhere; measured on 5,282 sentences of 931 pitches (precision/recall):
+    intro 0.97/0.99, ask 0.95/0.95, number 0.99/1.00, value 0.89/0.91, reason 0.88/0.88,
+    cliche 0.87/0.86, other 0.90/0.85; asr: intro 0.94/0.99, ask 0.96/0.91, number 1.00/1.00,
+    value 0.90/0.93."""
     rows = {(r["subset"], r["role"]): r for r in _stored_roles()["grouped_cv"]}
-    floors = {"intro": 0.97, "ask": 0.9, "number": 0.98, "value": 0.78, "reason": 0.73, "cliche": 0.63,
-              "other": 0.6}
-    for role, floor in floors.items():
+    for role in ("intro", "ask", "number", "value", "reason", "cliche", "other"):
         row = rows[("all", role)]
-        assert row["precision"] >= floor and row["recall"] >= floor, row
+        assert row["precision"] >= 0.85 and row["recall"] >= 0.85, row
     for role in ("intro", "ask", "number", "value"):
         row = rows[("asr", role)]
         assert row["precision"] >= 0.8 and row["recall"] >= 0.8, row
@@ -159,7 +157,7 @@ def test_spoken_phone_numbers_are_counted_in_full():
 
 def test_kind_accuracy_on_the_development_set(pitches):
     right = sum(detect_kind(p.text)[0] == p.kind for p in pitches)
-    # measured 0.964 (345 of 358) with the cues of analyzer/text/data/kinds.toml
+    # measured 0.986 (918 of 931) with the cues of analyzer/text/data/kinds.toml
     assert right / len(pitches) >= 0.95
     asr = [p for p in pitches if p.variant == "asr"]
     assert sum(detect_kind(p.text)[0] == p.kind for p in asr) / len(asr) >= 0.95

@@ -44,12 +44,6 @@ CUT_SMOOTH_S = 0.5
 # windows decoded together on a GPU: batching is what makes a GPU pay off for Whisper
 GPU_BATCH_SIZE = 16
 HASH_BLOCK = 1 << 20  # samples hashed at a time for the cache key (4 MB of float32)
-# a prompt that makes Whisper write the "um"s and "uh"s it otherwise leaves out (fillers only: "you
-# know", "like" or "I mean" here would be copied into transcripts, where the cliché rules count them).
-# Not the default: on the annotated clips of ../shared/speech the transcript's fillers reach precision
-# 1.00, recall 0.79 with it (the issue asks 0.8), and the "sounds read" model would need a filler-rate
-# signal and a refit (README, "Delivery on real speech")
-DISFLUENT_PROMPT = "Uh, um, so, uh, hmm, um, well, uh, um."
 
 logger = logging.getLogger(__name__)
 
@@ -84,7 +78,7 @@ class DecodeOptions:
     # text Whisper reads as if it came before each 30 s window: it copies the text's style, so a
     # disfluent one makes it write the "um"s and "uh"s it otherwise drops. Given to every window
     # (Whisper's ``initial_prompt`` conditions only the first when condition_on_previous_text is off);
-    # None: no prompt. See DISFLUENT_PROMPT
+    # None: no prompt. See analyzer.delivery.fillers.DISFLUENT_PROMPT
     prompt: str | None = None
 
 

@@ -6,7 +6,8 @@ on read ones, all leave-one-speaker-out (each recording is judged by a model fit
 speaker or source, :mod:`analyzer.delivery.corpus`). With ``--fit`` it also refits on every
 labelled recording and writes ``analyzer/delivery/data/read_model.toml``; the threshold is the
 lowest P(read) whose leave-one-speaker-out false-"read" rate on spontaneous speech is at most
-``MAX_FALSE_READ``. Transcripts come from the default engine and model (what users get), cached.
+``MAX_FALSE_READ``. Transcripts come from the default engine and model, fillers also from the
+second decoding that listens for them (what users get), cached.
 The filler part (precision and recall of the filled-pause detector against annotated fillers)
 comes from :mod:`analyzer.delivery.filler_eval`.
 """
@@ -24,20 +25,24 @@ from analyzer.delivery.corpus import Recording, load, recordings
 from analyzer.delivery.scripted import MODEL_PATH, ReadModel, scripted_score, scripted_signals
 
 MAX_FALSE_READ = 0.10  # spontaneous speakers told they sound read: at most this share (the worst error)
-SIGNALS = ("rate_variation", "declination", "longest_pause")
+SIGNALS = ("rate_variation", "declination", "longest_pause", "filler_rate")
 C = 1.0  # inverse L2 penalty of the logistic regression (scikit-learn's default)
 
 
 def measure(speech_dir: Path) -> list[tuple[Recording, dict[str, float]]]:
     """Each labelled recording with its measured signal values (transcribed, cached)."""
     from analyzer.audio.transcribe import transcribe
+    from analyzer.delivery.fillers import heard_fillers
     from analyzer.delivery.measure import measure_delivery
 
     out = []
     for rec in recordings(speech_dir):
         audio = load(rec, speech_dir)
-        delivery = measure_delivery(audio, transcribe(audio))
-        out.append((rec, {s.name: s.value for s in delivery.signals}))
+        delivery = measure_delivery(audio, transcribe(audio), heard=heard_fillers(audio))
+        values = {s.name: s.value for s in delivery.signals}  # those the shipped model has
+        if delivery.fillers_per_min is not None:  # the filler_rate signal is the card's figure
+            values.setdefault("filler_rate", delivery.fillers_per_min)
+        out.append((rec, values))
     return out
 
 

@@ -1,7 +1,8 @@
 """Precision and recall of the filled-pause detector on real recordings with annotated fillers.
 
 ``python -m analyzer.delivery.filler_eval SPEECH_DIR`` prints the figures per clip and in total;
-with ``--prompt`` the transcripts are decoded with :data:`analyzer.audio.transcribe.DISFLUENT_PROMPT`.
+with ``--one-pass`` without the second decoding that listens for fillers (the audio detector then
+adds its own: :mod:`analyzer.delivery.fillers`).
 
 Two sets of ``../shared/speech``:
 
@@ -29,14 +30,10 @@ import re
 import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import numpy as np
 
 from analyzer.delivery.fillers import Filler, is_filler_word, normalise_word
-
-if TYPE_CHECKING:
-    from analyzer.audio.transcribe import DecodeOptions
 
 # reference transcripts of these folders are verbatim, fillers included
 ANNOTATED_PREFIXES = ("mfa/mfa_", "mfa/acoustic_corpus", "mfa/cold_corpus", "mfa/multilingual_ipa", "ami/")
@@ -149,16 +146,18 @@ def match_lines(fillers: list[Filler], lines: list[tuple[float, float, list[str]
     return total
 
 
-def detect(audio, options: DecodeOptions | None = None) -> list[Filler]:
-    """What the shipped pipeline reports: fillers of the transcript (default decoding unless
-    ``options``) and of the audio."""
-    from analyzer.audio.transcribe import DecodeOptions, transcribe
+def detect(audio, listen: bool = True) -> list[Filler]:
+    """What the shipped pipeline reports: fillers of the transcript, of the second decoding that
+    listens for them (unless not ``listen``: then of the audio instead)."""
+    from analyzer.audio.transcribe import transcribe
+    from analyzer.delivery.fillers import heard_fillers
     from analyzer.delivery.measure import measure_delivery
 
-    return list(measure_delivery(audio, transcribe(audio, options=options or DecodeOptions())).fillers)
+    heard = heard_fillers(audio) if listen else None
+    return list(measure_delivery(audio, transcribe(audio), heard=heard).fillers)
 
 
-def evaluate_annotated(speech_dir: Path, options: DecodeOptions | None = None) -> dict[str, Counts]:
+def evaluate_annotated(speech_dir: Path, listen: bool = True) -> dict[str, Counts]:
     """Per-clip counts on the annotated clips."""
     from analyzer.audio.load import load_audio
     from analyzer.delivery import prosody as pr
@@ -170,22 +169,22 @@ def evaluate_annotated(speech_dir: Path, options: DecodeOptions | None = None) -
         aligned = force_align(audio.samples, words)
         silences = pr.analyze(audio.samples, sr=audio.sample_rate).silences_s
         centres, per_slot = _slots(words, [(s, e) for _, s, e in aligned], silences)
-        out[file] = match_slots(detect(audio, options), centres, per_slot)
+        out[file] = match_slots(detect(audio, listen), centres, per_slot)
     return out
 
 
-def evaluate_calls(speech_dir: Path, options: DecodeOptions | None = None) -> dict[str, Counts]:
+def evaluate_calls(speech_dir: Path, listen: bool = True) -> dict[str, Counts]:
     """Per-excerpt counts on the customer channel of the SpokenWOZ calls."""
     from analyzer.audio.load import load_audio
 
     out = {}
     for txt in sorted((Path(speech_dir) / "spokenwoz").glob("*.txt")):
         audio = load_audio(txt.with_suffix(".flac")).channel(CALL_CHANNEL)
-        out[f"spokenwoz/{txt.stem}"] = match_lines(detect(audio, options), call_lines(txt))
+        out[f"spokenwoz/{txt.stem}"] = match_lines(detect(audio, listen), call_lines(txt))
     return out
 
 
-def read_false_alarms(speech_dir: Path, options: DecodeOptions | None = None) -> tuple[int, float]:
+def read_false_alarms(speech_dir: Path, listen: bool = True) -> tuple[int, float]:
     """Fillers detected in the read recordings (all false alarms) and the minutes of audio."""
     from analyzer.delivery.corpus import load, recordings
 
@@ -193,7 +192,7 @@ def read_false_alarms(speech_dir: Path, options: DecodeOptions | None = None) ->
     for rec in recordings(speech_dir):
         if rec.label == 1:
             audio = load(rec, speech_dir)
-            found += len(detect(audio, options))
+            found += len(detect(audio, listen))
             minutes += audio.duration / 60.0
     return found, minutes
 
@@ -212,17 +211,15 @@ def print_table(title: str, per_clip: dict[str, Counts], *, detail: bool) -> Non
 
 
 def main(argv: list[str]) -> int:
-    from analyzer.audio.transcribe import DISFLUENT_PROMPT, DecodeOptions
-
     speech_dir = Path(argv[0]) if argv and not argv[0].startswith("-") else Path("../shared/speech")
-    options = DecodeOptions(prompt=DISFLUENT_PROMPT) if "--prompt" in argv else None
-    print("delivery: filled pauses (transcript + audio) against annotated fillers"
-          + (f", decoded with the prompt {DISFLUENT_PROMPT!r}" if options else ""))
-    print_table("annotated clips (verbatim references, matched by slot)", evaluate_annotated(speech_dir, options),
+    listen = "--one-pass" not in argv
+    print("delivery: filled pauses (transcript + " + ("second decoding" if listen else "audio")
+          + ") against annotated fillers")
+    print_table("annotated clips (verbatim references, matched by slot)", evaluate_annotated(speech_dir, listen),
                 detail=True)
     print_table("SpokenWOZ customer channel (fillers partly transcribed, matched by line)",
-                evaluate_calls(speech_dir, options), detail=True)
-    found, minutes = read_false_alarms(speech_dir, options)
+                evaluate_calls(speech_dir, listen), detail=True)
+    found, minutes = read_false_alarms(speech_dir, listen)
     print(f"  read recordings: {found} false alarms in {minutes:.1f} minutes ({found / minutes:.2f} per minute)")
     return 0
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import ClassVar
+from typing import ClassVar, Sequence
 
 import numpy as np
 
@@ -156,18 +156,20 @@ def _pitch_windows(times: np.ndarray, st: np.ndarray, start: float, end: float) 
     return out
 
 
-def measure_delivery(audio: Audio, transcript: Transcript, *, script: str | None = None) -> Delivery:
+def measure_delivery(audio: Audio, transcript: Transcript, *, script: str | None = None,
+                     heard: Sequence[Word] | None = None) -> Delivery:
     """Measure pace, pauses, fillers, pitch and the scripted-delivery score of one recording.
 
     Pure computation (no I/O, about 0.1-0.3 s per minute of audio). ``transcript`` must be of
     ``audio`` (word timings on its timeline); ``script`` is the text the rep read from, if any,
-    which turns on the script-aligned pause checks.
+    which turns on the script-aligned pause checks; ``heard`` are the filler words of the second
+    decoding that listens for them (:func:`analyzer.delivery.fillers.heard_fillers`), if it ran.
     """
     p = pr.analyze(audio.samples, sr=audio.sample_rate)
     words = [w for w in transcript.words if w.word.strip()]
     alignment = align_script(script, [w.word for w in words]) if script and script.strip() and words else None
     pauses = find_pauses(p.silences_s, words, alignment=alignment)
-    fillers = find_fillers(p, words)
+    fillers = find_fillers(p, words, heard)
     content = [w for w in words if not is_filler_word(w.word)]
     tokens, _ = word_tokens([w.word for w in content], sentences=False) if content else ([], [])
     n_words = len(tokens)
@@ -204,7 +206,9 @@ def measure_delivery(audio: Audio, transcript: Transcript, *, script: str | None
         if len(run_tokens) >= 3 and busy >= pr.MIN_PAUSE_S:
             run_rates.append(sum(syllable_count(t.text) for t in run_tokens) / busy)
     signals = scripted_signals(scripted_values(pause_durations=[x.duration for x in inner], speech_s=span,
-                                               slopes=slopes, resets=resets, run_rates=run_rates))
+                                               slopes=slopes, resets=resets, run_rates=run_rates,
+                                               # the read model's rate counts what both decodings heard
+                                               fillers_per_min=fillers_per_min if heard is not None else None))
     keep = np.arange(0, len(p.times_s), max(1, int(round(CONTOUR_HOP_S / pr.HOP_S))))
     return Delivery(
         duration_s=audio.duration, speech_start_s=start, speech_end_s=end,

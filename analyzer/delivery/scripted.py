@@ -12,12 +12,15 @@ fitted on and their hash live in ``analyzer/delivery/data/read_model.toml``.
   is read-like (Swerts, Strangert & Heldner 1996).
 - ``longest_pause``: log of the longest silent pause (s); readers make fewer, shorter pauses,
   speakers stop to plan (Goldman-Eisler 1968; Howell & Kadi-Hanifi 1991).
+- ``filler_rate``: filled pauses per minute (the card's figure); low is read-like. Readers hardly
+  say "um" or "uh", speakers planning as they go do (Howell & Kadi-Hanifi 1991). A signal since a
+  second decoding listens for the fillers (:func:`analyzer.delivery.fillers.heard_fillers`);
+  from the plain transcript and the audio alone the rate barely told the two apart.
 
 None depends on where Whisper put its full stops (Whisper ends a sentence wherever a speaker
-pauses, so "pauses at punctuation" was circular), and filled pauses are not a signal: the detector
-finds too few of them on real recordings to tell the two apart. Pitch level or range is not a
-signal either: spontaneous speech is often *flatter* than read speech (Tøndering 2011; Morris
-Haynes, White & Mattys 2015). With less than ``MIN_SPEECH_S`` of speech or fewer than
+pauses, so "pauses at punctuation" was circular). Pitch level or range is not a signal:
+spontaneous speech is often *flatter* than read speech (Tøndering 2011; Morris Haynes, White &
+Mattys 2015). With less than ``MIN_SPEECH_S`` of speech or fewer than
 ``MIN_SIGNALS`` signals there is no verdict.
 """
 
@@ -85,6 +88,7 @@ def _ramp(value: float, zero_at: float, one_at: float) -> float:
 
 def scripted_values(
     *, pause_durations: list[float], speech_s: float, slopes: list[float], resets: list[float], run_rates: list[float],
+    fillers_per_min: float | None,
 ) -> dict[str, tuple[float, str]]:
     """The measurable signals (see module doc) as ``name: (value, note)``; one without enough data is left out."""
     out = {}
@@ -99,6 +103,8 @@ def scripted_values(
     if speech_s >= MIN_SPEECH_S:
         longest = max([SHORTEST_PAUSE_S, *pause_durations])
         out["longest_pause"] = (float(np.log(longest)), f"longest pause {longest:.2f} s")
+    if fillers_per_min is not None:
+        out["filler_rate"] = (float(fillers_per_min), f"{fillers_per_min:.1f} filled pauses per minute")
     return out
 
 

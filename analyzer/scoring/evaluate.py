@@ -18,7 +18,9 @@ from pathlib import Path
 
 import numpy as np
 
-from analyzer.scoring.fit import DEV_SET, MODEL_PATH, Pitch, cv_figures, dev_set_hash, grouped_cv, load_pitches, matrix
+from analyzer.scoring.fit import (
+    DEV_SET, MODEL_PATH, Pitch, cv_figures, dev_set_hash, grouped_cv, held_out_roles, load_pitches, matrix,
+)
 
 BAR_WIDTH = 40
 
@@ -44,10 +46,11 @@ def histogram(scores: list[float], width: int = 10) -> list[str]:
             for b in range(100 // width)]
 
 
-def cv_report(pitches: list[Pitch], c: float) -> dict:
-    """Grouped-CV figures of the fitting procedure at the stored C, overall and per kind."""
+def cv_report(pitches: list[Pitch], c: float, folder: Path = DEV_SET) -> dict:
+    """Grouped-CV figures of the fitting procedure at the stored C, overall and per kind (each
+    pitch's roles read by a classifier fitted without its family, as in the fit)."""
     labelled = [p for p in pitches if p.verdict in ("good", "bad")]
-    x = matrix(labelled)
+    x = matrix(labelled, held_out_roles(folder))
     y = np.array([p.verdict == "good" for p in labelled], dtype=float)
     groups = np.array([p.family for p in labelled])
     p = grouped_cv(x, y, groups, c)
@@ -88,7 +91,7 @@ def main(argv: list[str] | None = None) -> int:
         print("note: the development set changed since `make fit`; the shipped model was fitted on an older one")
     print(f"\nScoring model: {len(pitches)} pitches, {len({p.family for p in pitches})} families; grouped-CV by "
           f"family at C={model['cv']['C']:.3g} (good vs bad; borderline left out)")
-    for name, figures in cv_report(pitches, model["cv"]["C"]).items():
+    for name, figures in cv_report(pitches, model["cv"]["C"], args.folder).items():
         print(f"  {name:10s} AUC {figures['auc']:.3f}  Brier {figures['brier']:.3f}  log loss {figures['log_loss']:.3f}")
         if name == "all":
             for row in figures["reliability"]:

@@ -75,9 +75,10 @@ ROLE_FEATURES = ("cliche_sentences", "value_early", "reason_given", "intro_early
 # the ratio at which framing.self-centred stops firing (its threshold): what a fix brings the ratio to
 _BALANCED_RATIO = 1.0
 _RATIO_CAP = 3.0
-# length is counted up to this many words: the longest development pitch has 175, so the fitted
-# weight (a little length helped there) says nothing of longer texts; uncapped, a pasted 100 KB
-# playbook scored 100 on its length alone. Past a pitch's length structure.too-long speaks.
+# length counts up to this many words and back down to nothing at twice that: the longest
+# development pitch has 175, so the fitted weight (length helped there: short pitches skip the
+# reason and the value) says nothing of longer texts. Capped only, the strong sample pasted twenty
+# times (2,000 words) outscored it once; uncapped, a pasted 100 KB playbook scored 100 on length.
 _WORDS_CAP = 200
 _QUESTION_STARTS = frozenset("are can could would will do does did is should shall may how what when worth "
                              "open any".split())
@@ -93,13 +94,14 @@ def owner(rule: str) -> Feature | None:
     return next((f for f in FEATURES if f.kind in ("count", "flag") and matches(f, rule)), None)
 
 
-def sentence_roles(text: str, words: Sequence[Word] | None) -> list | None:
-    """The pitch's sentences with roles, or None where the role classifier is not installed."""
+def sentence_roles(text: str, words: Sequence[Word] | None, params: dict | None = None) -> list | None:
+    """The pitch's sentences with roles, or None where the role classifier is not installed
+    (``params``: another classifier than the shipped one, see :func:`analyzer.text.roles.sentence_roles`)."""
     try:
         from analyzer.text.roles import sentence_roles as classify
     except ImportError:
         return None
-    return classify(text, words=list(words) if words else None)
+    return classify(text, words=list(words) if words else None, params=params)
 
 
 def _is_question(text: str) -> bool:
@@ -147,7 +149,8 @@ def pitch_features(text: str, findings: Sequence[Finding], *, kind: str, words: 
             values[feature.name] = float(n if feature.kind == "count" else n > 0)
     values.update(_role_features(sentences))
     values["self_centred"] = _self_ratio(text, kind)
-    values["words"] = min(len(text.split()), _WORDS_CAP) / 100.0
+    n_words = len(text.split())
+    values["words"] = max(0, min(n_words, 2 * _WORDS_CAP - n_words)) / 100.0
     values["opener"] = float(kind == "opener")
     return {name: values[name] for name in NAMES}
 

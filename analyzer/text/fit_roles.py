@@ -148,6 +148,35 @@ def fit(folder: Path = DEV_SET, out: Path = DATA) -> dict:
     return params
 
 
+def held_out_models(folder: Path = DEV_SET, folds: int = 5) -> dict[str, dict]:
+    """For every family, the role classifier fitted without it (grouped k-fold), in the form
+    :func:`analyzer.text.roles.model` returns: the scoring fit reads each pitch's roles from one
+    of these, so that its weights learn from roles as good as they are on unseen pitches."""
+    from sklearn.model_selection import GroupKFold
+
+    pitches = load_labelled(folder)
+    X, embeddings = sentence_table(pitches)
+    roles = np.array([r for p in pitches for r in p.roles])
+    kinds = np.array([k or "" for p in pitches for k in p.cliche_kinds])
+    groups = np.array([p.family for p in pitches for _ in p.roles])
+    meta = [{"id": p.id, "text": t, "role": r, "cliche_kind": k}
+            for p in pitches for t, r, k in zip(p.texts, p.roles, p.cliche_kinds)]
+    out = {}
+    for train, test in GroupKFold(n_splits=folds).split(X, roles, groups):
+        has_kind = train[(roles[train] == "cliche") & (kinds[train] != "")]
+        params = {"role": _arrays(fit_regression(X[train], roles[train], class_weight=ROLE_CLASS_WEIGHT)),
+                  "kind": _arrays(fit_regression(X[has_kind], kinds[has_kind])),
+                  "examples": embeddings[train].astype(np.float32), "example_roles": roles[train],
+                  "example_meta": [meta[i] for i in train]}
+        out.update(dict.fromkeys(set(groups[test]), params))
+    return out
+
+
+def _arrays(clf) -> dict:
+    return {"classes": [str(c) for c in clf.classes_], "coef": clf.coef_.astype(np.float32),
+            "intercept": clf.intercept_.astype(np.float32)}
+
+
 def fit_boundaries(pitches: list[LabelledPitch], out: Path = DATA, *, threshold: float = BOUNDARY_THRESHOLD,
                    folder: Path = DEV_SET) -> dict:
     """Fit where unpunctuated, untimed text ends a sentence (:func:`analyzer.text.split.gap_features`)
