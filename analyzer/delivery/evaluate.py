@@ -39,10 +39,7 @@ def measure(speech_dir: Path) -> list[tuple[Recording, dict[str, float]]]:
     for rec in recordings(speech_dir):
         audio = load(rec, speech_dir)
         delivery = measure_delivery(audio, transcribe(audio), heard=heard_fillers(audio))
-        values = {s.name: s.value for s in delivery.signals}  # those the shipped model has
-        if delivery.fillers_per_min is not None:  # the filler_rate signal is the card's figure
-            values.setdefault("filler_rate", delivery.fillers_per_min)
-        out.append((rec, values))
+        out.append((rec, {s.name: s.value for s in delivery.signals}))
     return out
 
 

@@ -144,10 +144,10 @@ def _written_fillers(words: list[Word], silences: np.ndarray, duration_s: float)
 def heard_fillers(audio: Audio, *, engine: str | None = None, model: str | None = None) -> tuple[Word, ...]:
     """The filler words of a second decoding of ``audio`` prompted with :data:`DISFLUENT_PROMPT`
     (cached like any transcript); only they are used, never its other words."""
-    from analyzer.audio.transcribe import DecodeOptions, transcribe
+    from analyzer.audio.transcribe import DEFAULT_ENGINE, DecodeOptions, transcribe
 
-    engine_choice = {"engine": engine} if engine else {}
-    prompted = transcribe(audio, model=model, options=DecodeOptions(prompt=DISFLUENT_PROMPT), **engine_choice)
+    prompted = transcribe(audio, engine=engine or DEFAULT_ENGINE, model=model,
+                          options=DecodeOptions(prompt=DISFLUENT_PROMPT))
     return tuple(w for w in prompted.words if is_filler_word(w.word))
 
 

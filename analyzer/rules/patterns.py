@@ -17,6 +17,7 @@ Between two consecutive words of a pattern up to ``gap`` other words may be inse
 
 from __future__ import annotations
 
+import bisect
 import functools
 import re
 from collections.abc import Iterable, Mapping, Sequence
@@ -207,6 +208,16 @@ def _index(tokens: Sequence[Token]) -> _Index:
                    tuple(w for w in positions if is_number_word(w)))
     _last_index[:] = [index]
     return index
+
+
+def run_within(starts: Sequence[int], ends: Sequence[int], low: int, high: int) -> range:
+    """Indices of the items lying within [``low``, ``high``], from each item's start and end: the
+    items are in order and do not overlap, so those inside are a run from the first that starts at
+    or after ``low`` (tokens inside a placeholder, hits inside a value statement)."""
+    first = stop = bisect.bisect_left(starts, low)
+    while stop < len(ends) and ends[stop] <= high:
+        stop += 1
+    return range(first, stop)
 
 
 def _starts(pattern: Pattern, tokens: Sequence[Token], gap: int) -> Iterable[int]:

@@ -10,7 +10,6 @@ Callback-number and length rules apply to voicemails only, not to live openers.
 
 from __future__ import annotations
 
-import bisect
 import re
 from collections.abc import Mapping, Sequence
 
@@ -19,7 +18,7 @@ from analyzer.text.document import Document, words_per_second
 from analyzer.text.numbers import number_runs, phone_key, times_given
 from analyzer.text.placeholders import intro_placeholders, number_placeholders
 from analyzer.text.syllables import pronunciations
-from analyzer.rules.patterns import Hit, compile_patterns, find_all
+from analyzer.rules.patterns import Hit, compile_patterns, find_all, run_within
 from analyzer.rules.registry import Rule, cues, text_check
 from analyzer.rules.value import REASON_KINDS, cue_hits
 
@@ -30,15 +29,11 @@ def _hits(doc: Document, lines: Sequence[str], exceptions: Sequence[str] = ()) -
 
 def _placeholder_hits(doc: Document, slots: list[re.Match[str]]) -> list[Hit]:
     """Template placeholders ("[Name]", "{rep_name}") as hits on the tokens inside them."""
-    starts = [t.start for t in doc.tokens]
+    starts, ends = [t.start for t in doc.tokens], [t.end for t in doc.tokens]
     hits = []
     for slot in slots:
-        # tokens are in text order, so those inside a slot are a run from the first that starts in it
-        first = stop = bisect.bisect_left(starts, slot.start())
-        while stop < len(starts) and doc.tokens[stop].end <= slot.end():
-            stop += 1
-        if stop > first:
-            hits.append(Hit(first, stop, "placeholder"))
+        if inside := run_within(starts, ends, slot.start(), slot.end()):
+            hits.append(Hit(inside.start, inside.stop, "placeholder"))
     return hits
 
 

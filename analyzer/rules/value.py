@@ -13,7 +13,6 @@ than by "sentence", which would be the whole transcript.
 
 from __future__ import annotations
 
-import bisect
 import functools
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -21,7 +20,7 @@ from dataclasses import dataclass
 from analyzer.types import Finding
 from analyzer.text.document import Document
 from analyzer.text.numbers import number_runs
-from analyzer.rules.patterns import Hit, compile_patterns, find_all
+from analyzer.rules.patterns import Hit, compile_patterns, find_all, run_within
 from analyzer.rules.registry import Rule, cues, text_check
 
 REASON_KINDS = ("benefit", "pain", "trigger")
@@ -71,23 +70,15 @@ def _unit(doc: Document, hit: Hit, settings: Mapping) -> tuple[int, int]:
     return max(first, hit.first - window), min(stop, hit.stop + window)
 
 
-def _inside(hits: list[Hit], firsts: list[int], first: int, stop: int) -> list[Hit]:
-    """The hits within tokens [first, stop): a run, since find_all's hits are in order and do not
-    overlap (``firsts``: each hit's first token)."""
-    start = end = bisect.bisect_left(firsts, first)
-    while end < len(hits) and hits[end].stop <= stop:
-        end += 1
-    return hits[start:end]
-
-
 def value_statements(doc: Document) -> list[ValueStatement]:
     """Every value statement of a pitch, best first (most kinds of reason, specifics first)."""
     found, settings = cue_hits(doc), cues("value.toml")
     units = {_unit(doc, hit, settings) for kind in REASON_KINDS for hit in found[kind]}
-    firsts = {kind: [h.first for h in hits] for kind, hits in found.items()}
+    # find_all's hits are in order and do not overlap
+    bounds = {kind: ([h.first for h in hits], [h.stop for h in hits]) for kind, hits in found.items()}
     statements = []
     for first, stop in units:
-        inside = {kind: _inside(hits, firsts[kind], first, stop) for kind, hits in found.items()}
+        inside = {kind: [hits[i] for i in run_within(*bounds[kind], first, stop)] for kind, hits in found.items()}
         kinds = frozenset(kind for kind in REASON_KINDS if inside[kind])
         if kinds:
             specific = "trigger" in kinds or bool(inside["specific"])

@@ -15,6 +15,17 @@ import numpy as np
 FOLDS = 5
 
 
+def fold_models(X: np.ndarray, roles: np.ndarray, kinds: np.ndarray, groups: np.ndarray):
+    """(train rows, test rows, role regression, kind regression) for each fold of the k-fold
+    grouped by family (:func:`analyzer.text.fit_roles.fit_both` on the training rows)."""
+    from sklearn.model_selection import GroupKFold
+
+    from analyzer.text.fit_roles import fit_both
+
+    for train, test in GroupKFold(n_splits=FOLDS).split(X, roles, groups):
+        yield (train, test, *fit_both(X, roles, kinds, train))
+
+
 def role_report(pitches, *, table: tuple[np.ndarray, np.ndarray] | None = None):
     """Per-role precision, recall and support under grouped k-fold CV (a pandas DataFrame).
 
@@ -32,24 +43,19 @@ def role_report(pitches, *, table: tuple[np.ndarray, np.ndarray] | None = None):
     """
     import pandas as pd
     from sklearn.metrics import precision_recall_fscore_support
-    from sklearn.model_selection import GroupKFold
 
-    from analyzer.text.fit_roles import ROLE_CLASS_WEIGHT, fit_regression, sentence_table
+    from analyzer.text.fit_roles import sentence_labels, sentence_table
     from analyzer.text.roles import blend, knn_vote
 
     X, embeddings = table if table is not None else sentence_table(pitches)
-    y = np.array([r for p in pitches for r in p.roles])
-    kinds = np.array([k or "" for p in pitches for k in p.cliche_kinds])
-    groups = np.array([p.family for p in pitches for _ in p.roles])
+    y, kinds, groups = sentence_labels(pitches)
     asr = np.array([p.variant == "asr" for p in pitches for _ in p.roles])
     predicted = np.empty_like(y)
     kind_predicted = np.empty_like(kinds)
-    for train, test in GroupKFold(n_splits=FOLDS).split(X, y, groups):
-        clf = fit_regression(X[train], y[train], class_weight=ROLE_CLASS_WEIGHT)
+    for train, test, clf, kind_clf in fold_models(X, y, kinds, groups):
         votes = knn_vote(embeddings[test] @ embeddings[train].T, y[train], clf.classes_)
         predicted[test] = clf.classes_[blend(clf.predict_proba(X[test]), votes).argmax(axis=1)]
-        has_kind = train[(y[train] == "cliche") & (kinds[train] != "")]
-        kind_predicted[test] = fit_regression(X[has_kind], kinds[has_kind]).predict(X[test])
+        kind_predicted[test] = kind_clf.predict(X[test])
     rows = []
     for subset, mask in (("all", np.ones_like(asr)), ("asr", asr)):
         labels = sorted(set(y[mask]))

@@ -98,6 +98,27 @@ def sentence_table(pitches: list[LabelledPitch]) -> tuple[np.ndarray, np.ndarray
     return np.vstack(blocks), np.vstack(embeddings)
 
 
+def sentence_labels(pitches: list[LabelledPitch]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Every labelled sentence's role, cliche kind ("" where none is named) and family, in order."""
+    return (np.array([r for p in pitches for r in p.roles]),
+            np.array([k or "" for p in pitches for k in p.cliche_kinds]),
+            np.array([p.family for p in pitches for _ in p.roles]))
+
+
+def example_meta(pitches: list[LabelledPitch]) -> list[dict]:
+    """What a nearest development example shows of itself: its pitch, text, role and cliche kind."""
+    return [{"id": p.id, "text": t, "role": r, "cliche_kind": k}
+            for p in pitches for t, r, k in zip(p.texts, p.roles, p.cliche_kinds)]
+
+
+def fit_both(X: np.ndarray, roles: np.ndarray, kinds: np.ndarray, rows: np.ndarray):
+    """The role regression on the sentences ``rows`` and the kind regression on their cliches that
+    name a kind."""
+    has_kind = rows[(roles[rows] == "cliche") & (kinds[rows] != "")]
+    return (fit_regression(X[rows], roles[rows], class_weight=ROLE_CLASS_WEIGHT),
+            fit_regression(X[has_kind], kinds[has_kind]))
+
+
 def fit_regression(X, y, *, C: float = C, class_weight: str | None = None):
     """A (multinomial) logistic regression of ``y`` on ``X``."""
     from sklearn.linear_model import LogisticRegression
@@ -117,14 +138,9 @@ def fit(folder: Path = DEV_SET, out: Path = DATA) -> dict:
     pitches = load_labelled(folder)
     fit_boundaries(pitches, out, folder=folder)
     X, embeddings = sentence_table(pitches)
-    roles = [r for p in pitches for r in p.roles]
-    kinds = [k for p in pitches for k in p.cliche_kinds]
-    cliche = np.array([r == "cliche" and k is not None for r, k in zip(roles, kinds)])
-    role_clf = fit_regression(X, roles, class_weight=ROLE_CLASS_WEIGHT)
-    kind_clf = fit_regression(X[cliche], [k for k, c in zip(kinds, cliche) if c])
+    roles, kinds, _ = sentence_labels(pitches)
+    role_clf, kind_clf = fit_both(X, roles, kinds, np.arange(len(roles)))
     report = role_report(pitches, table=(X, embeddings))
-    meta = [{"id": p.id, "text": t, "role": r, "cliche_kind": k}
-            for p in pitches for t, r, k in zip(p.texts, p.roles, p.cliche_kinds)]
     params = {
         "about": "sentence-role classifier: analyzer.text.fit_roles on the development set",
         "dev_set_sha256": dev_set_hash(folder),
@@ -139,7 +155,7 @@ def fit(folder: Path = DEV_SET, out: Path = DATA) -> dict:
         "role": _stored(role_clf),
         "kind": _stored(kind_clf),
         "grouped_cv": report.round(3).to_dict(orient="records"),
-        "example_meta": meta,
+        "example_meta": example_meta(pitches),
     }
     assert set(params["role"]["classes"]) <= set(ROLES)
     out.mkdir(parents=True, exist_ok=True)
@@ -148,24 +164,19 @@ def fit(folder: Path = DEV_SET, out: Path = DATA) -> dict:
     return params
 
 
-def held_out_models(folder: Path = DEV_SET, folds: int = 5) -> dict[str, dict]:
+def held_out_models(folder: Path = DEV_SET) -> dict[str, dict]:
     """For every family, the role classifier fitted without it (grouped k-fold), in the form
     :func:`analyzer.text.roles.model` returns: the scoring fit reads each pitch's roles from one
     of these, so that its weights learn from roles as good as they are on unseen pitches."""
-    from sklearn.model_selection import GroupKFold
+    from analyzer.text.evaluate_roles import fold_models
 
     pitches = load_labelled(folder)
     X, embeddings = sentence_table(pitches)
-    roles = np.array([r for p in pitches for r in p.roles])
-    kinds = np.array([k or "" for p in pitches for k in p.cliche_kinds])
-    groups = np.array([p.family for p in pitches for _ in p.roles])
-    meta = [{"id": p.id, "text": t, "role": r, "cliche_kind": k}
-            for p in pitches for t, r, k in zip(p.texts, p.roles, p.cliche_kinds)]
+    roles, kinds, groups = sentence_labels(pitches)
+    meta = example_meta(pitches)
     out = {}
-    for train, test in GroupKFold(n_splits=folds).split(X, roles, groups):
-        has_kind = train[(roles[train] == "cliche") & (kinds[train] != "")]
-        params = {"role": _arrays(fit_regression(X[train], roles[train], class_weight=ROLE_CLASS_WEIGHT)),
-                  "kind": _arrays(fit_regression(X[has_kind], kinds[has_kind])),
+    for train, test, role_clf, kind_clf in fold_models(X, roles, kinds, groups):
+        params = {"role": _arrays(role_clf), "kind": _arrays(kind_clf),
                   "examples": embeddings[train].astype(np.float32), "example_roles": roles[train],
                   "example_meta": [meta[i] for i in train]}
         out.update(dict.fromkeys(set(groups[test]), params))
